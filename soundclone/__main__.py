@@ -1,0 +1,3 @@
+from soundclone.cli import main
+
+main()

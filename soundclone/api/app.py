@@ -1,0 +1,93 @@
+"""The FastAPI application: create_app(settings) builds everything once; no globals."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from soundclone.api import files, soundclone
+from soundclone.api.limits import BodySizeLimit
+from soundclone.api.signing import FileSigner
+from soundclone.api.state import ApiState
+from soundclone.clock import Clock, utc_now
+from soundclone.domain.errors import ErrorKind, ServiceError
+from soundclone.jobs.queue import TaskQueue, create_queue
+from soundclone.settings import Settings
+from soundclone.store.blobs import LocalBlobStore
+from soundclone.store.db import make_engine, make_sessionmaker
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = f"""Self-hosted voice cloning.
+
+**SoundClone task API** under `/api/open-api/v1` and `/kyyReactApiServer/v1`: submit a clone
+preview task with a recording URL, poll it, then submit audio tasks with the returned `modelId`.
+Every response is an envelope `{{code, msg, data}}`; `code` 20000 means success.
+
+Error codes:
+
+{soundclone.error_table_markdown()}
+
+A file link (`audioUrl`, `subtitleFile`) is signed and expires; a tampered or expired link answers 403.
+Billing: characters are Unicode code points without `<#x#>` markers; prices are per 10,000 characters
+(`sound-cloning-clone`, `sound-cloning-audio`) plus `sound-cloning-voice` per audio task, debited when the
+task is accepted and refunded once if it fails.
+"""
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue | None = None) -> FastAPI:
+    state = ApiState(
+        settings=settings,
+        sessions=make_sessionmaker(make_engine(settings.resolved_database_url)),
+        queue=queue or create_queue(settings),
+        blobs=LocalBlobStore(settings.blob_dir),
+        signer=FileSigner(settings.secret_key, settings.resolved_public_base_url, settings.file_url_ttl_s),
+        clock=clock,
+    )
+    app = FastAPI(title="soundclone", version="0.1.0", description=DESCRIPTION)
+    app.state.soundclone = state
+    for router in soundclone.all_routers():
+        app.include_router(router)
+    app.include_router(files.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, render=_render_error)
+    _install_error_handlers(app)
+
+    @app.get("/healthz", tags=["service"], summary="Liveness")
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    return app
+
+
+def _render_error(path: str, error: ServiceError) -> JSONResponse:
+    return soundclone.error_response(error)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def on_service_error(request: Request, error: ServiceError) -> JSONResponse:
+        return _render_error(request.url.path, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        return _render_error(request.url.path, ServiceError(ErrorKind.INVALID_PARAMETER, describe_validation(error)))
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _render_error(request.url.path, ServiceError(ErrorKind.INTERNAL, "internal error; please try again"))
+
+
+def describe_validation(error: RequestValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ()) if part != "body"]
+        if item.get("type") == "json_invalid":
+            problems.append("request body is not valid JSON")
+            continue
+        field = ".".join(location) or "body"
+        problems.append(f"{field}: {item.get('msg', 'invalid value')}")
+    return "; ".join(problems) or "invalid request"

@@ -1,0 +1,22 @@
+"""Serving stored files at signed, expiring URLs (no API key: the signature is the permission)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, JSONResponse
+
+from soundclone.api.deps import StateDep
+from soundclone.api.signing import FILES_PATH
+
+MEDIA_TYPES = {"mp3": "audio/mpeg", "srt": "application/x-subrip", "wav": "audio/wav", "json": "application/json"}
+FORBIDDEN = {"code": 40300, "msg": "file link is invalid or expired; query the task again for a fresh link", "data": None}
+
+router = APIRouter(tags=["files"])
+
+
+@router.get(f"{FILES_PATH}/{{key:path}}", summary="Download a result file through a signed link")
+def download(key: str, expires: int, signature: str, state: StateDep):  # noqa: ANN201
+    if not state.signer.verify(key, expires, signature, state.clock()) or not state.blobs.exists(key):
+        return JSONResponse(FORBIDDEN, status_code=403)
+    extension = key.rsplit(".", 1)[-1]
+    return FileResponse(state.blobs.path(key), media_type=MEDIA_TYPES.get(extension, "application/octet-stream"))

@@ -1,0 +1,23 @@
+"""What the API process holds: built once by create_app, reached through dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from soundclone.api.signing import FileSigner
+from soundclone.clock import Clock
+from soundclone.jobs.queue import TaskQueue
+from soundclone.settings import Settings
+from soundclone.store.blobs import LocalBlobStore
+
+
+@dataclass(frozen=True)
+class ApiState:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    queue: TaskQueue
+    blobs: LocalBlobStore
+    signer: FileSigner
+    clock: Clock

@@ -1,0 +1,162 @@
+"""The `soundclone` command: serve, worker, run (both), migrate, keys, balance."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+
+import click
+
+from soundclone.clock import utc_now
+from soundclone.domain.pricing import MICROS_PER_UNIT
+from soundclone.settings import Settings
+from soundclone.store import accounts
+from soundclone.store.db import make_engine, make_sessionmaker, migrate, transaction
+
+DEV_ACCOUNT = "development"
+DEV_BALANCE = 1_000 * MICROS_PER_UNIT
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _sessions(settings: Settings):  # noqa: ANN202
+    return make_sessionmaker(make_engine(settings.resolved_database_url))
+
+
+@click.group()
+def main() -> None:
+    """soundclone: self-hosted voice cloning (settings from SOUNDCLONE_* environment variables)."""
+    logging.basicConfig(level=os.environ.get("SOUNDCLONE_LOG_LEVEL", "INFO"), format=LOG_FORMAT)
+
+
+@main.command("migrate")
+def migrate_command() -> None:
+    """Create or upgrade the database schema."""
+    settings = _settings()
+    migrate(settings.resolved_database_url)
+    click.echo("database is up to date")
+
+
+@main.command()
+def serve() -> None:
+    """Run the HTTP API (no engine is loaded here)."""
+    import uvicorn
+
+    from soundclone.api.app import create_app
+
+    settings = _settings()
+    migrate(settings.resolved_database_url)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@main.command()
+def worker() -> None:
+    """Run a worker: loads the engine, executes queued tasks, re-sends abandoned ones."""
+    from soundclone.jobs.worker import create_worker
+
+    settings = _settings()
+    migrate(settings.resolved_database_url)
+    create_worker(settings).serve()
+
+
+@main.command()
+def run() -> None:
+    """Run the API and one worker process on the embedded defaults (development)."""
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.resolved_database_url)
+    key = _ensure_dev_key(settings)
+    worker_process = subprocess.Popen([sys.executable, "-m", "soundclone", "worker"])
+    click.echo(f"soundclone API:   {settings.resolved_public_base_url}  (docs: {settings.resolved_public_base_url}/docs)")
+    if key:
+        click.echo(f"development key:  {key}   (shown once; stored hashed)")
+    else:
+        click.echo("development key:  printed on the first start; make another with `soundclone keys create --balance N`")
+    try:
+        import uvicorn
+
+        from soundclone.api.app import create_app
+
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    finally:
+        worker_process.send_signal(signal.SIGINT)
+        try:
+            worker_process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker_process.kill()
+
+
+def _ensure_dev_key(settings: Settings) -> str | None:
+    with transaction(_sessions(settings)) as session:
+        if accounts.count_accounts(session):
+            return None
+        now = utc_now()
+        account = accounts.create_account(session, name=DEV_ACCOUNT, now=now)
+        accounts.top_up(session, account_id=account.id, amount=DEV_BALANCE, now=now)
+        return accounts.create_key(session, account_id=account.id, now=now).key
+
+
+@main.group()
+def keys() -> None:
+    """Create and revoke API keys."""
+
+
+@keys.command("create")
+@click.option("--balance", type=int, default=0, show_default=True, help="initial balance in micro-units (new account)")
+@click.option("--account", "account_id", type=int, default=None, help="add a key to this existing account instead")
+@click.option("--name", default="account", show_default=True, help="name of the new account")
+def keys_create(balance: int, account_id: int | None, name: str) -> None:
+    """Create an account (or use --account) and a key; the key is printed once, on the last line."""
+    settings = _settings()
+    migrate(settings.resolved_database_url)
+    now = utc_now()
+    with transaction(_sessions(settings)) as session:
+        if account_id is None:
+            account_id = accounts.create_account(session, name=name, now=now).id
+            if balance:
+                accounts.top_up(session, account_id=account_id, amount=balance, now=now)
+        new_key = accounts.create_key(session, account_id=account_id, now=now)
+    click.echo(f"account {account_id}, key prefix {new_key.prefix}")
+    click.echo(new_key.key)
+
+
+@keys.command("revoke")
+@click.argument("prefix")
+def keys_revoke(prefix: str) -> None:
+    """Revoke the key(s) with this display prefix."""
+    settings = _settings()
+    with transaction(_sessions(settings)) as session:
+        count = accounts.revoke_key(session, prefix=prefix, now=utc_now())
+    click.echo(f"revoked {count} key(s)")
+    if not count:
+        sys.exit(1)
+
+
+@main.group()
+def balance() -> None:
+    """Show or top up an account's balance (micro-units)."""
+
+
+@balance.command("show")
+@click.argument("account_id", type=int)
+def balance_show(account_id: int) -> None:
+    with transaction(_sessions(_settings())) as session:
+        click.echo(accounts.balance(session, account_id=account_id))
+
+
+@balance.command("top-up")
+@click.argument("account_id", type=int)
+@click.argument("amount", type=int)
+def balance_top_up(account_id: int, amount: int) -> None:
+    with transaction(_sessions(_settings())) as session:
+        click.echo(accounts.top_up(session, account_id=account_id, amount=amount, now=utc_now()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Errors every dialect knows, by kind; each dialect maps a kind to its own wire code once."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorKind(enum.Enum):
+    INVALID_PARAMETER = "invalid_parameter"
+    UNAUTHORIZED = "unauthorized"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
+    NOT_FOUND = "not_found"
+    MODEL_EXPIRED = "model_expired"
+    RATE_LIMITED = "rate_limited"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    INTERNAL = "internal"
+
+
+class ServiceError(Exception):
+    """A request the service refuses; `message` is safe to show to the client."""
+
+    def __init__(self, kind: ErrorKind, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.field = field
+
+
+def invalid(field: str, message: str) -> ServiceError:
+    return ServiceError(ErrorKind.INVALID_PARAMETER, message, field=field)
+
+
+def not_found(what: str) -> ServiceError:
+    return ServiceError(ErrorKind.NOT_FOUND, f"{what} not found")

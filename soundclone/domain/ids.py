@@ -1,0 +1,30 @@
+"""Public id formats."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+TASK_PREFIX = "audio_"
+VOICE_PREFIX = "model_"
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_TASK_ID = re.compile(rf"{TASK_PREFIX}{_UUID}")
+_VOICE_ID = re.compile(rf"{VOICE_PREFIX}[0-9a-f]{{32}}")
+_VOICE_NAMESPACE = uuid.UUID("6b1f6c64-3f55-4f7d-9a53-7d51a6c1c0de")
+
+
+def new_task_id() -> str:
+    return f"{TASK_PREFIX}{uuid.uuid4()}"
+
+
+def voice_id_for_task(task_id: str) -> str:
+    """Deterministic, so a clone task that runs twice creates one voice, not two."""
+    return f"{VOICE_PREFIX}{uuid.uuid5(_VOICE_NAMESPACE, task_id).hex}"
+
+
+def is_task_id(value: str) -> bool:
+    return bool(_TASK_ID.fullmatch(value))
+
+
+def is_voice_id(value: str) -> bool:
+    return bool(_VOICE_ID.fullmatch(value))

@@ -1,0 +1,172 @@
+"""Validated, dialect-neutral requests. Every rule here names the field it checks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+from soundclone.domain.errors import invalid
+from soundclone.domain.languages import LanguageError, check_version, language_code
+from soundclone.domain.text import Speech, TextError, billable_characters, parse_script
+
+DEFAULT_PREVIEW_TEXT = "在森林的深处,阳光透过树梢洒落,鸟儿的歌声交织成一曲美妙的乐章,诉说着大自然无尽的美丽。"
+PREVIEW_TEXT_LIMIT = 270      # characters; the text must be shorter
+AUDIO_TEXT_LIMIT = 10_000     # characters; the text must be shorter
+URL_MAX_CHARS = 2048
+MEDIA_EXTENSIONS = ("mp3", "ogg", "wav", "m4a", "aac", "mp4", "avi", "mov", "mkv", "flv")
+URL_SCHEMES = ("http", "https")
+EMOTIONS = ("happy", "sad", "angry", "fearful", "disgusted", "surprised", "neutral")
+SPEED_RANGE = (0.5, 2.0)
+VOL_MAX = 10.0
+PITCH_RANGE = (-12, 12)
+SUBTITLE_TYPES = ("sentence", "word")
+
+
+@dataclass(frozen=True)
+class CloneOrder:
+    fileUrl: str
+    contentText: str
+    soundVersion: str
+    language: str  # engine code or "auto"
+
+    @property
+    def characters(self) -> int:
+        return billable_characters(self.contentText)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AudioOrder:
+    modelId: str
+    contentText: str
+    soundVersion: str
+    language: str
+    emotion: str
+    speed: float
+    vol: float
+    pitch: int
+    subtitleEnable: bool
+    subtitleType: str | None
+
+    @property
+    def characters(self) -> int:
+        return billable_characters(self.contentText)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def clone_order(*, file_url: str, content_text: str | None, sound_version: str | None, language: str | None) -> CloneOrder:
+    version = _version(sound_version)
+    text = DEFAULT_PREVIEW_TEXT if content_text is None else content_text
+    _check_text("contentText", text, PREVIEW_TEXT_LIMIT)
+    return CloneOrder(check_file_url(file_url), text, version, _language(language, version))
+
+
+def audio_order(
+    *, model_id: str, content_text: str, sound_version: str | None, language: str | None, emotion: str | None,
+    speed: float | None, vol: float | None, pitch: int | None, subtitle_enable: bool | None, subtitle_type: str | None,
+) -> AudioOrder:
+    version = _version(sound_version)
+    if not model_id or not model_id.strip():
+        raise invalid("modelId", "modelId is required: use the modelId of a completed clone task")
+    _check_text("contentText", content_text, AUDIO_TEXT_LIMIT)
+    return AudioOrder(
+        modelId=model_id.strip(), contentText=content_text, soundVersion=version,
+        language=_language(language, version), emotion=_emotion(emotion), speed=_speed(speed), vol=_vol(vol),
+        pitch=_pitch(pitch), subtitleEnable=bool(subtitle_enable), subtitleType=_subtitle_type(subtitle_type),
+    )
+
+
+def check_file_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        raise invalid("fileUrl", "fileUrl is required: the http(s) URL of an audio or video file")
+    if len(url) > URL_MAX_CHARS:
+        raise invalid("fileUrl", f"fileUrl is longer than {URL_MAX_CHARS} characters")
+    if not url.isascii():
+        raise invalid("fileUrl", "fileUrl must not contain non-ASCII characters (percent-encode them)")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname:
+        raise invalid("fileUrl", "fileUrl must be an http:// or https:// URL with a host")
+    if parts.username or parts.password:
+        raise invalid("fileUrl", "fileUrl must not contain credentials")
+    extension = _extension(parts.path)
+    if extension and extension not in MEDIA_EXTENSIONS:
+        raise invalid("fileUrl", f"fileUrl points to a .{extension} file; supported: {', '.join(MEDIA_EXTENSIONS)}")
+    return url
+
+
+def _extension(path: str) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    if "." not in name:
+        return None  # no extension: the type is detected from the bytes after download
+    return name.rsplit(".", 1)[-1].lower()
+
+
+def _check_text(field: str, text: str, limit: int) -> None:
+    if text is None or not text.strip():
+        raise invalid(field, f"{field} is required and must not be empty")
+    try:
+        script = parse_script(text)
+    except TextError as error:
+        raise invalid(field, f"{field}: {error.problem}") from None
+    count = billable_characters(text)
+    if count >= limit:
+        raise invalid(field, f"{field} has {count} characters; it must be shorter than {limit}")
+    if not any(isinstance(part, Speech) for part in script):
+        raise invalid(field, f"{field} contains only pause markers; there is nothing to speak")
+
+
+def _version(version: str | None) -> str:
+    try:
+        return check_version(version)
+    except LanguageError as error:
+        raise invalid(error.field, error.problem) from None
+
+
+def _language(language: str | None, version: str) -> str:
+    try:
+        return language_code(language, version)
+    except LanguageError as error:
+        raise invalid(error.field, error.problem) from None
+
+
+def _emotion(emotion: str | None) -> str:
+    emotion = "neutral" if emotion is None else emotion
+    if emotion not in EMOTIONS:
+        raise invalid("emotion", f"emotion must be one of {', '.join(EMOTIONS)}; got {emotion!r}")
+    return emotion
+
+
+def _speed(speed: float | None) -> float:
+    speed = 1.0 if speed is None else float(speed)
+    low, high = SPEED_RANGE
+    if not low <= speed <= high:
+        raise invalid("speed", f"speed must be within [{low}, {high}]; got {speed}")
+    return speed
+
+
+def _vol(vol: float | None) -> float:
+    vol = 1.0 if vol is None else float(vol)
+    if not 0 < vol <= VOL_MAX:
+        raise invalid("vol", f"vol must be within (0, {VOL_MAX:g}]; got {vol}")
+    return vol
+
+
+def _pitch(pitch: int | None) -> int:
+    pitch = 0 if pitch is None else pitch
+    low, high = PITCH_RANGE
+    if isinstance(pitch, bool) or not isinstance(pitch, int) or not low <= pitch <= high:
+        raise invalid("pitch", f"pitch must be an integer within [{low}, {high}]; got {pitch!r}")
+    return pitch
+
+
+def _subtitle_type(subtitle_type: str | None) -> str | None:
+    if subtitle_type is None or subtitle_type == "sentence":
+        return None
+    if subtitle_type != "word":
+        raise invalid("subtitleType", f"subtitleType must be 'word' or absent (sentence level); got {subtitle_type!r}")
+    return "word"

@@ -1,0 +1,66 @@
+"""Prices: integers in micro-units, per configuration name. Pure arithmetic, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+MICROS_PER_UNIT = 1_000_000
+CHARS_PER_PRICE_UNIT = 10_000
+
+CLONE_CHARS = "sound-cloning-clone"      # preview text, per 10,000 characters
+AUDIO_CHARS = "sound-cloning-audio"      # audio text, per 10,000 characters
+AUDIO_VOICE = "sound-cloning-voice"      # per audio task, whatever the voice
+PER_10K_CHARS = "per_10k_char"
+PER_CALL = "per_call"
+PRICE_MODES = MappingProxyType({CLONE_CHARS: PER_10K_CHARS, AUDIO_CHARS: PER_10K_CHARS, AUDIO_VOICE: PER_CALL})
+
+DEFAULT_PRICES = MappingProxyType({
+    CLONE_CHARS: 2 * MICROS_PER_UNIT,
+    AUDIO_CHARS: 2 * MICROS_PER_UNIT,
+    AUDIO_VOICE: 10_000,
+})
+
+
+@dataclass(frozen=True)
+class Charge:
+    config_name: str
+    quantity: int      # characters or calls
+    amount: int        # micro-units
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    prices: Mapping[str, int]
+
+    def __post_init__(self) -> None:
+        for name, price in self.prices.items():
+            if not isinstance(price, int) or price < 0:
+                raise ValueError(f"price {name!r} must be a non-negative integer of micro-units; got {price!r}")
+        missing = set(PRICE_MODES) - set(self.prices)
+        if missing:
+            raise ValueError(f"price table lacks {', '.join(sorted(missing))}")
+
+    def charge(self, config_name: str, quantity: int) -> Charge:
+        price = self.prices[config_name]
+        if PRICE_MODES[config_name] == PER_CALL:
+            return Charge(config_name, quantity, price * quantity)
+        return Charge(config_name, quantity, per_10k_chars(price, quantity))
+
+
+def per_10k_chars(price: int, characters: int) -> int:
+    """Cost of `characters` at `price` per 10,000, rounded up to the next micro-unit."""
+    return -(-price * characters // CHARS_PER_PRICE_UNIT)
+
+
+def clone_charges(table: PriceTable, characters: int) -> tuple[Charge, ...]:
+    return (table.charge(CLONE_CHARS, characters),)
+
+
+def audio_charges(table: PriceTable, characters: int) -> tuple[Charge, ...]:
+    return (table.charge(AUDIO_CHARS, characters), table.charge(AUDIO_VOICE, 1))
+
+
+def total(charges: tuple[Charge, ...]) -> int:
+    return sum(c.amount for c in charges)

@@ -1,0 +1,40 @@
+"""Task kinds and the task state machine: queued -> processing -> completed | failed."""
+
+from __future__ import annotations
+
+import enum
+
+
+class TaskStatus(str, enum.Enum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class TaskKind(str, enum.Enum):
+    CLONE = "soundCloningClone"
+    AUDIO = "soundCloningAudio"
+
+
+TERMINAL = frozenset({TaskStatus.COMPLETED, TaskStatus.FAILED})
+# A retry after a lost lease keeps the task "processing": clients never see a step back.
+_ALLOWED = {
+    TaskStatus.QUEUED: frozenset({TaskStatus.PROCESSING, TaskStatus.FAILED}),
+    TaskStatus.PROCESSING: frozenset({TaskStatus.COMPLETED, TaskStatus.FAILED}),
+    TaskStatus.COMPLETED: frozenset(),
+    TaskStatus.FAILED: frozenset(),
+}
+
+
+class TransitionError(ValueError):
+    pass
+
+
+def can_move(current: TaskStatus, target: TaskStatus) -> bool:
+    return target in _ALLOWED[current]
+
+
+def check_move(current: TaskStatus, target: TaskStatus) -> None:
+    if not can_move(current, target):
+        raise TransitionError(f"a {current.value} task cannot become {target.value}")

@@ -1,0 +1,39 @@
+"""Find in-flight tasks nobody is working on and put them back on the queue (or fail them).
+
+Two ways a task gets lost: its queue message vanished (the API died between commit and
+enqueue, or a queue was flushed), or the worker holding it died. In both cases the row's
+`due_at` passes. A queued row is re-sent only when the queue is empty, so a long backlog is
+never flooded with copies; a processing row whose lease ran out is re-sent at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from soundclone.jobs.context import JobContext
+from soundclone.jobs.queue import TaskQueue
+from soundclone.jobs.runner import fail_and_refund
+from soundclone.store import tasks
+from soundclone.store.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def reap(ctx: JobContext, queue: TaskQueue) -> int:
+    now = ctx.clock()
+    requeued = 0
+    with transaction(ctx.sessions) as session:
+        overdue = tasks.overdue(session, now=now)
+    queue_empty = queue.pending() == 0 if overdue else False
+    for task in overdue:
+        if task.status == tasks.QUEUED and not queue_empty:
+            continue
+        if task.status == tasks.PROCESSING and task.attempts >= ctx.settings.task_max_attempts:
+            fail_and_refund(ctx, task.id, f"the task was interrupted {task.attempts} times; it was refunded, please try again")
+            continue
+        with transaction(ctx.sessions) as session:
+            moved = tasks.postpone(session, task_id=task.id, seen_due_at=task.due_at, now=now, by=ctx.lease)
+        if moved:
+            queue.enqueue(task.id)
+            requeued += 1
+            log.info("task %s (%s) re-enqueued", task.id, task.status)
+    return requeued

@@ -1,0 +1,87 @@
+"""Run one task id: claim its row, keep the lease alive, finish it or fail it and refund once.
+
+Re-running a task id is harmless: a claim succeeds only for a queued row or an abandoned one,
+outputs are written under keys derived from the task id, and completion is fenced by attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from soundclone.jobs.context import JobContext, TaskFailure
+from soundclone.media.errors import MediaError
+from soundclone.speech.engine import SpeechError
+from soundclone.store import accounts, tasks
+from soundclone.store.db import transaction
+from soundclone.store.models import Task
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[JobContext, Task], dict]
+INTERNAL_ERROR = "internal error while processing the task; it was refunded, please try again"
+# Errors that describe the user's input: the message is the task's error and no retry helps.
+USER_ERRORS = (TaskFailure, MediaError, SpeechError)
+
+
+def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler]) -> None:
+    with transaction(ctx.sessions) as session:
+        claim = tasks.claim(session, task_id=task_id, now=ctx.clock(), lease=ctx.lease)
+        task = tasks.get_task(session, task_id=task_id) if claim else None
+    if claim is None or task is None:
+        log.info("task %s is not claimable (finished or held by another worker)", task_id)
+        return
+    if claim.attempt > ctx.settings.task_max_attempts:
+        fail_and_refund(ctx, task_id, f"the task was interrupted {claim.attempt - 1} times; it was refunded, please try again")
+        return
+    log.info("task %s attempt %d started", task_id, claim.attempt)
+    try:
+        with _lease_kept(ctx, claim):
+            result = handlers[task.kind](ctx, task)
+    except USER_ERRORS as error:
+        fail_and_refund(ctx, task_id, str(error), attempt=claim.attempt)
+        return
+    except Exception:
+        log.exception("task %s attempt %d crashed", task_id, claim.attempt)
+        fail_and_refund(ctx, task_id, INTERNAL_ERROR, attempt=claim.attempt)
+        return
+    with transaction(ctx.sessions) as session:
+        if not tasks.complete(session, claim=claim, result=result, now=ctx.clock()):
+            log.warning("task %s attempt %d lost its lease before finishing; result discarded", task_id, claim.attempt)
+            return
+    log.info("task %s completed", task_id)
+
+
+def fail_and_refund(ctx: JobContext, task_id: str, error: str, *, attempt: int | None = None) -> bool:
+    """Fail an in-flight task and give its charge back, in one transaction; False if already over."""
+    with transaction(ctx.sessions) as session:
+        task = tasks.fail(session, task_id=task_id, error=error, now=ctx.clock(), attempt=attempt)
+        if task is None:
+            return False
+        if task.cost:
+            accounts.refund(session, account_id=task.account_id, task_id=task_id, amount=task.cost, now=ctx.clock())
+    log.info("task %s failed: %s", task_id, error)
+    return True
+
+
+@contextmanager
+def _lease_kept(ctx: JobContext, claim: tasks.Claim) -> Iterator[None]:
+    stop = threading.Event()
+    interval = ctx.settings.task_lease_s / 3
+
+    def renew_until_stopped() -> None:
+        while not stop.wait(interval):
+            with transaction(ctx.sessions) as session:
+                if not tasks.renew(session, claim=claim, now=ctx.clock(), lease=ctx.lease):
+                    log.warning("task %s: lease lost", claim.task_id)
+                    return
+
+    thread = threading.Thread(target=renew_until_stopped, name=f"lease-{claim.task_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

@@ -1,0 +1,73 @@
+"""The worker process: one engine, a huey consumer for task ids, and a reaper thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from soundclone.clock import Clock, utc_now
+from soundclone.domain.tasks import TaskKind
+from soundclone.jobs.clone import run_clone
+from soundclone.jobs.context import JobContext, decode_limits_from, fetch_policy_from
+from soundclone.jobs.queue import TaskQueue, create_queue
+from soundclone.jobs.reaper import reap
+from soundclone.jobs.runner import Handler, run_task
+from soundclone.jobs.synthesize import run_audio
+from soundclone.media.fetch import Resolver
+from soundclone.settings import Settings
+from soundclone.speech.engine import Engine, load_engine
+from soundclone.store.blobs import LocalBlobStore
+from soundclone.store.db import make_engine, make_sessionmaker
+
+log = logging.getLogger(__name__)
+
+HANDLERS: dict[str, Handler] = {TaskKind.CLONE.value: run_clone, TaskKind.AUDIO.value: run_audio}
+IDLE_POLL_MAX_S = 1.0
+
+
+@dataclass
+class Worker:
+    context: JobContext
+    queue: TaskQueue
+
+    def run_one(self, task_id: str) -> None:
+        run_task(self.context, task_id, HANDLERS)
+
+    def reap_once(self) -> int:
+        return reap(self.context, self.queue)
+
+    def serve(self) -> None:
+        """Consume until SIGINT/SIGTERM; the reaper runs beside the consumer."""
+        stop = threading.Event()
+        reaper = threading.Thread(target=self._reap_until, args=(stop,), name="reaper", daemon=True)
+        reaper.start()
+        consumer = self.queue.huey.create_consumer(
+            workers=self.context.settings.workers, worker_type="thread", periodic=False,
+            max_delay=IDLE_POLL_MAX_S, check_worker_health=True,
+        )
+        log.info("worker ready (engine %s)", self.context.engine.name)
+        try:
+            consumer.run()
+        finally:
+            stop.set()
+
+    def _reap_until(self, stop: threading.Event) -> None:
+        while not stop.wait(self.context.settings.reaper_interval_s):
+            try:
+                self.reap_once()
+            except Exception:
+                log.exception("reaper pass failed")
+
+
+def create_worker(
+    settings: Settings, *, engine: Engine | None = None, clock: Clock = utc_now, resolver: Resolver | None = None,
+) -> Worker:
+    sessions = make_sessionmaker(make_engine(settings.resolved_database_url))
+    engine = engine or load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads)
+    context = JobContext(
+        settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,
+        fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings), resolver=resolver,
+    )
+    queue = create_queue(settings, handler=lambda task_id: run_task(context, task_id, HANDLERS))
+    return Worker(context=context, queue=queue)

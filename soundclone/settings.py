@@ -1,0 +1,81 @@
+"""One settings object, built once from the environment (prefix SOUNDCLONE_) and passed down."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from soundclone.domain.pricing import DEFAULT_PRICES, PriceTable
+
+DEV_SECRET = "development-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOUNDCLONE_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str | None = None
+    database_url: str | None = None
+    queue_url: str = "sqlite"
+    secret_key: str = DEV_SECRET
+
+    engine: str = "kokoro"
+    engine_threads: int = 2
+    model_dir: Path | None = None
+    workers: int = 1
+
+    allow_private_urls: bool = False
+    fetch_max_bytes: int = 100 * 1024 * 1024
+    fetch_deadline_s: float = 60.0
+    fetch_max_redirects: int = 3
+    decode_max_duration_s: float = 600.0
+    decode_deadline_s: float = 120.0
+
+    file_url_ttl_s: int = 24 * 3600
+    task_lease_s: float = 60.0
+    task_max_attempts: int = 3
+    reaper_interval_s: float = 5.0
+
+    max_body_bytes: int = 1024 * 1024
+    rate_limit_per_minute: int = 120
+    max_tasks_in_flight: int = 50
+
+    prices: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> "Settings":
+        if self.env == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("SOUNDCLONE_SECRET_KEY must be set to a secret of your own in production")
+        PriceTable(self.prices)
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'soundclone.db').resolve()}"
+
+    @property
+    def resolved_public_base_url(self) -> str:
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        return self.model_dir or self.data_dir / "models"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def price_table(self) -> PriceTable:
+        return PriceTable(self.prices)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)

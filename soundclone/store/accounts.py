@@ -1,0 +1,117 @@
+"""Accounts, API keys and the ledger. Every money move is one conditional statement plus a ledger row."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from soundclone.store.models import Account, ApiKey, LedgerEntry
+
+KEY_PREFIX = "sk_"
+KEY_DISPLAY_CHARS = 10
+DEBIT, REFUND, TOPUP = "debit", "refund", "topup"
+
+
+@dataclass(frozen=True)
+class NewKey:
+    account_id: int
+    key: str          # shown once, never stored
+    prefix: str
+
+
+class InsufficientBalance(Exception):
+    pass
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_account(session: Session, *, name: str, now: datetime) -> Account:
+    account = Account(name=name, balance=0, created_at=now)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def create_key(session: Session, *, account_id: int, now: datetime) -> NewKey:
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    prefix = key[:KEY_DISPLAY_CHARS]
+    session.add(ApiKey(account_id=account_id, prefix=prefix, key_hash=hash_key(key), created_at=now))
+    session.flush()
+    return NewKey(account_id=account_id, key=key, prefix=prefix)
+
+
+def account_for_key(session: Session, *, key: str) -> Account | None:
+    row = session.execute(
+        select(Account).join(ApiKey, ApiKey.account_id == Account.id)
+        .where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    return row
+
+
+def key_id_for(session: Session, *, key: str) -> int | None:
+    return session.execute(select(ApiKey.id).where(ApiKey.key_hash == hash_key(key))).scalar_one_or_none()
+
+
+def revoke_key(session: Session, *, prefix: str, now: datetime) -> int:
+    result = session.execute(
+        update(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)).values(revoked_at=now)
+    )
+    return result.rowcount
+
+
+def list_keys(session: Session, *, account_id: int) -> list[ApiKey]:
+    return list(session.execute(select(ApiKey).where(ApiKey.account_id == account_id)).scalars())
+
+
+def count_accounts(session: Session) -> int:
+    return len(session.execute(select(Account.id)).all())
+
+
+def balance(session: Session, *, account_id: int) -> int:
+    return session.execute(select(Account.balance).where(Account.id == account_id)).scalar_one()
+
+
+def top_up(session: Session, *, account_id: int, amount: int, now: datetime) -> int:
+    if amount <= 0:
+        raise ValueError("a top-up amount must be a positive integer of micro-units")
+    session.execute(update(Account).where(Account.id == account_id).values(balance=Account.balance + amount))
+    session.add(LedgerEntry(account_id=account_id, task_id=None, kind=TOPUP, amount=amount, detail={}, created_at=now))
+    session.flush()
+    return balance(session, account_id=account_id)
+
+
+def debit(session: Session, *, account_id: int, task_id: str, amount: int, detail: dict, now: datetime) -> None:
+    """Take `amount` if the balance covers it, in the caller's transaction; else InsufficientBalance."""
+    result = session.execute(
+        update(Account)
+        .where(Account.id == account_id, Account.balance >= amount)
+        .values(balance=Account.balance - amount)
+    )
+    if result.rowcount != 1:
+        raise InsufficientBalance()
+    session.add(LedgerEntry(account_id=account_id, task_id=task_id, kind=DEBIT, amount=-amount, detail=detail, created_at=now))
+    session.flush()
+
+
+def refund(session: Session, *, account_id: int, task_id: str, amount: int, now: datetime) -> bool:
+    """Give back a task's charge once; a second call changes nothing and returns False."""
+    try:
+        with session.begin_nested():
+            session.add(LedgerEntry(account_id=account_id, task_id=task_id, kind=REFUND, amount=amount, detail={}, created_at=now))
+            session.flush()
+    except IntegrityError:
+        return False
+    session.execute(update(Account).where(Account.id == account_id).values(balance=Account.balance + amount))
+    return True
+
+
+def ledger_for_task(session: Session, *, task_id: str) -> list[LedgerEntry]:
+    return list(session.execute(select(LedgerEntry).where(LedgerEntry.task_id == task_id).order_by(LedgerEntry.id)).scalars())

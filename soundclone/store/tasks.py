@@ -1,0 +1,111 @@
+"""Task rows: the source of truth. The queue only carries ids; workers lease rows.
+
+`attempts` doubles as a fencing token: a worker may only finish the attempt it claimed, so a
+worker that lost its lease (and was replaced) cannot overwrite the result of its successor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from soundclone.domain.tasks import TaskStatus
+from soundclone.store.models import Task
+
+QUEUED, PROCESSING = TaskStatus.QUEUED.value, TaskStatus.PROCESSING.value
+COMPLETED, FAILED = TaskStatus.COMPLETED.value, TaskStatus.FAILED.value
+IN_FLIGHT = (QUEUED, PROCESSING)
+
+
+@dataclass(frozen=True)
+class Claim:
+    task_id: str
+    attempt: int
+
+
+def create_task(
+    session: Session, *, task_id: str, account_id: int, kind: str, request: dict, cost: int,
+    now: datetime, due_in: timedelta,
+) -> Task:
+    task = Task(
+        id=task_id, account_id=account_id, kind=kind, status=QUEUED, request=request, result=None,
+        error=None, cost=cost, attempts=0, lease_until=None, due_at=now + due_in, created_at=now, updated_at=now,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def task_for_account(session: Session, *, task_id: str, account_id: int) -> Task | None:
+    return session.execute(select(Task).where(Task.id == task_id, Task.account_id == account_id)).scalar_one_or_none()
+
+
+def get_task(session: Session, *, task_id: str) -> Task | None:
+    return session.get(Task, task_id)
+
+
+def count_in_flight(session: Session, *, account_id: int) -> int:
+    return session.execute(
+        select(func.count()).select_from(Task).where(Task.account_id == account_id, Task.status.in_(IN_FLIGHT))
+    ).scalar_one()
+
+
+def claim(session: Session, *, task_id: str, now: datetime, lease: timedelta) -> Claim | None:
+    """Take the task if it is queued, or processing under a lease that ran out."""
+    free = or_(Task.status == QUEUED, and_(Task.status == PROCESSING, or_(Task.lease_until.is_(None), Task.lease_until < now)))
+    result = session.execute(
+        update(Task).where(Task.id == task_id, free)
+        .values(status=PROCESSING, attempts=Task.attempts + 1, lease_until=now + lease, due_at=now + lease, updated_at=now)
+    )
+    if result.rowcount != 1:
+        return None
+    attempt = session.execute(select(Task.attempts).where(Task.id == task_id)).scalar_one()
+    return Claim(task_id, attempt)
+
+
+def renew(session: Session, *, claim: Claim, now: datetime, lease: timedelta) -> bool:
+    result = session.execute(
+        update(Task).where(_held(claim)).values(lease_until=now + lease, due_at=now + lease, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+def complete(session: Session, *, claim: Claim, result: dict, now: datetime) -> bool:
+    done = session.execute(
+        update(Task).where(_held(claim)).values(status=COMPLETED, result=result, lease_until=None, updated_at=now)
+    )
+    return done.rowcount == 1
+
+
+def fail(session: Session, *, task_id: str, error: str, now: datetime, attempt: int | None = None) -> Task | None:
+    """Mark failed (only from an in-flight state); returns the row when this call failed it."""
+    condition = [Task.id == task_id, Task.status.in_(IN_FLIGHT)]
+    if attempt is not None:
+        condition.append(Task.attempts == attempt)
+    result = session.execute(
+        update(Task).where(*condition).values(status=FAILED, error=error, lease_until=None, updated_at=now)
+    )
+    return session.get(Task, task_id) if result.rowcount == 1 else None
+
+
+def overdue(session: Session, *, now: datetime, limit: int = 100) -> list[Task]:
+    """In-flight rows whose deadline passed: lost queue messages or dead workers."""
+    rows = session.execute(
+        select(Task).where(Task.status.in_(IN_FLIGHT), Task.due_at < now).order_by(Task.due_at).limit(limit)
+    ).scalars()
+    return list(rows)
+
+
+def postpone(session: Session, *, task_id: str, seen_due_at: datetime, now: datetime, by: timedelta) -> bool:
+    """Move an overdue row's deadline on, once per reaper pass (compare-and-set on the deadline)."""
+    result = session.execute(
+        update(Task).where(Task.id == task_id, Task.due_at == seen_due_at).values(due_at=now + by)
+    )
+    return result.rowcount == 1
+
+
+def _held(claim: Claim):  # noqa: ANN202
+    return and_(Task.id == claim.task_id, Task.status == PROCESSING, Task.attempts == claim.attempt)

@@ -1,0 +1,72 @@
+"""Shared fixtures: a settings object on a temporary data dir, a migrated database, accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from soundclone.settings import Settings
+from soundclone.store import accounts
+from soundclone.store.db import make_engine, make_sessionmaker, migrate, transaction
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEECH_DIR = ROOT / ".cache" / "speech"
+REFERENCE_WAV = SPEECH_DIR / "librivox_reference.wav"
+MODEL_DIR = ROOT / ".cache" / "models"
+
+
+class MovableClock:
+    """A clock tests can move forward."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@dataclass
+class Customer:
+    account_id: int
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data", model_dir=MODEL_DIR, secret_key="test-secret", allow_private_urls=True,
+        task_lease_s=3.0, reaper_interval_s=0.5,
+    )
+
+
+@pytest.fixture
+def sessions(settings: Settings):
+    migrate(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+def make_customer(sessions, *, balance: int, now: datetime | None = None) -> Customer:
+    now = now or datetime.now(timezone.utc)
+    with transaction(sessions) as session:
+        account = accounts.create_account(session, name="customer", now=now)
+        if balance:
+            accounts.top_up(session, account_id=account.id, amount=balance, now=now)
+        key = accounts.create_key(session, account_id=account.id, now=now)
+    return Customer(account.id, key.key)
