@@ -44,6 +44,16 @@ def migrate_command() -> None:
 
 
 @main.command()
+def models() -> None:
+    """Reassemble and check the engine's model files (also done when a worker starts)."""
+    from soundclone.speech.engine import load_engine
+
+    settings = _settings()
+    engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads)
+    click.echo(f"engine {engine.name} ready: models checked in {settings.resolved_model_dir}")
+
+
+@main.command()
 def serve() -> None:
     """Run the HTTP API (no engine is loaded here)."""
     import uvicorn

