@@ -1,0 +1,94 @@
+"""The real Kokoro engine: model checks, profile format, frontends, controls, timings, enrollment."""
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from soundclone.speech import analysis
+from soundclone.speech.engine import SynthesisOptions, VoiceProfileError, load_engine
+from soundclone.speech.frontend import Frontend
+from soundclone.speech.languages import LanguageDetector
+from soundclone.speech.profile import VoiceProfile
+from tests.conftest import MODEL_DIR, REFERENCE_WAV
+
+pytestmark = pytest.mark.slow
+SENTENCE = "The weather was calm and the river ran slowly past the old mill."
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return load_engine("kokoro", model_dir=MODEL_DIR, threads=2)
+
+
+@pytest.fixture(scope="module")
+def voice(engine):
+    return VoiceProfile(engine=engine.name, style=engine.packs["jm_kumo"])
+
+
+def speak(engine, voice, text=SENTENCE, **options):
+    chunks = list(engine.synthesize(text, voice, SynthesisOptions(language="en", **options)))
+    return chunks, np.concatenate([c.samples for c in chunks])
+
+
+def test_profile_round_trip_and_damage_is_detected(voice):
+    data = voice.to_bytes()
+    again = VoiceProfile.from_bytes(data)
+    assert np.array_equal(again.style, voice.style) and again.f0_scale == voice.f0_scale
+    for damaged in (data[:10], b"XXXX" + data[4:], data[:-4] + b"\0\0\0\0", data[:100]):
+        with pytest.raises(VoiceProfileError):
+            VoiceProfile.from_bytes(damaged)
+
+
+def test_frontends_work_without_a_model():
+    frontend = Frontend()
+    assert [w.text for w in frontend.words("Hello world, again.", "en")] == ["Hello", "world,", "again."]
+    assert "ʦ" in frontend.words("在森林", "zh")[0].phonemes
+    assert frontend.words("Bonjour le monde.", "fr")[0].phonemes
+    assert frontend.words("こんにちは。", "ja")[0].phonemes
+    assert any("f" in w.phonemes for w in frontend.words("I have 45 apples.", "en"))  # numbers read as words
+
+
+def test_auto_detects_language():
+    detector = LanguageDetector()
+    assert detector.detect("今天天气很好。") == "zh"
+    assert detector.detect("The weather is lovely today, is it not?") == "en"
+    assert detector.detect("こんにちは、元気ですか。") == "ja"
+
+
+def test_one_chunk_per_sentence_at_24k_with_ordered_words(engine, voice):
+    chunks, audio = speak(engine, voice, "First sentence here. And a second one follows!")
+    assert len(chunks) == 2 and all(c.sample_rate == 24_000 for c in chunks)
+    assert 1.5 < len(audio) / 24_000 < 8
+    for chunk in chunks:
+        starts = [w.start for w in chunk.words]
+        assert starts == sorted(starts) and all(0 <= w.start <= w.end <= chunk.duration_s + 1e-6 for w in chunk.words)
+
+
+def test_speed_pitch_and_volume_are_measurable(engine, voice):
+    _, base = speak(engine, voice)
+    _, fast = speak(engine, voice, speed=2.0)
+    assert 0.4 < len(fast) / len(base) < 0.65
+    _, high = speak(engine, voice, pitch=4)
+    shift = analysis.semitones(analysis.median_f0(high, 24_000) / analysis.median_f0(base, 24_000))
+    assert 3.0 < shift < 5.0
+    _, quiet = speak(engine, voice, volume=0.5)
+    ratio = np.sqrt(np.mean(quiet ** 2)) / np.sqrt(np.mean(base ** 2))
+    assert 0.45 < ratio < 0.55
+
+
+def test_emotions_move_prosody(engine, voice):
+    _, neutral = speak(engine, voice)
+    _, sad = speak(engine, voice, emotion="sad")
+    _, happy = speak(engine, voice, emotion="happy")
+    assert len(sad) > len(neutral) > len(happy)
+    assert analysis.median_f0(happy, 24_000) > analysis.median_f0(sad, 24_000)
+
+
+def test_enrollment_makes_a_usable_profile_close_to_the_reference(engine):
+    samples, rate = sf.read(REFERENCE_WAV, dtype="float32")
+    profile = engine.enroll(samples, rate)
+    restored = VoiceProfile.from_bytes(profile.to_bytes())
+    assert restored.details["packs"][0] == "jm_kumo"  # the one male pack for a male reader
+    _, audio = speak(engine, restored)
+    assert len(audio) > 24_000
+    assert restored.details["similarity"] >= max(restored.details["pack_similarity"].values())
