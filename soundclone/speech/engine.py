@@ -15,12 +15,14 @@ from typing import Protocol
 import numpy as np
 
 from soundclone.speech.errors import ModelMissingError, SpeechError, UnsupportedLanguageError, VoiceProfileError
+from soundclone.speech.frontend import LANGUAGES
 from soundclone.speech.profile import VoiceProfile
 
 EMOTIONS = ("happy", "sad", "angry", "fearful", "disgusted", "surprised", "neutral")
 SPEED_RANGE = (0.5, 2.0)
 PITCH_RANGE = (-12, 12)
 VOLUME_MAX = 10.0
+AUTO_LANGUAGE = "auto"
 
 __all__ = [
     "AudioChunk", "Engine", "ModelMissingError", "SpeechError", "SynthesisOptions", "UnsupportedLanguageError",
@@ -56,6 +58,8 @@ class SynthesisOptions:
     emotion: str = "neutral"
 
     def __post_init__(self) -> None:
+        if self.language != AUTO_LANGUAGE and self.language not in LANGUAGES:
+            raise ValueError(f"language must be {AUTO_LANGUAGE!r} or one of {', '.join(LANGUAGES)}; got {self.language!r}")
         low, high = SPEED_RANGE
         if not (math.isfinite(self.speed) and low <= self.speed <= high):
             raise ValueError(f"speed must be within [{low}, {high}]; got {self.speed}")

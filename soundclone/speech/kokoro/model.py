@@ -28,6 +28,7 @@ DURATIONS_OUTPUT = "durations"
 F0_SCALE_INPUT = "f0_scale"
 SAMPLE_RATE = 24_000
 FRAME_SAMPLES = 600   # one duration unit; sum(durations) * 600 = audio length
+HASH_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,34 @@ def resolve(model_dir: Path) -> KokoroFiles:
     edited = model_dir / EDITED_NAME
     stamp = model_dir / STAMP_NAME
     want = {"source_sha256": expected, "edit_version": EDIT_VERSION}
-    if not (edited.exists() and stamp.exists() and json.loads(stamp.read_text()) == {**want, "size": edited.stat().st_size}):
+    if not _edited_copy_is_intact(edited, stamp, want):
+        # the edited copy is derived data: a missing, stale or damaged one is rebuilt from the checked parts
         _build(edited, expected)
-        stamp.write_text(json.dumps({**want, "size": edited.stat().st_size}))
+        stamp.write_text(json.dumps({**want, "size": edited.stat().st_size, "sha256": _sha256(edited)}))
     vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
     with (data / "voices_ja.npz").open("rb") as handle, np.load(handle) as npz:
         packs = {name: np.asarray(npz[name], np.float32).reshape(-1, 256) for name in npz.files}
     return KokoroFiles(model=edited, vocab=vocab, packs=packs)
+
+
+def _edited_copy_is_intact(edited: Path, stamp: Path, want: dict) -> bool:
+    if not (edited.exists() and stamp.exists()):
+        return False
+    try:
+        recorded = json.loads(stamp.read_text())
+    except ValueError:
+        return False
+    if not isinstance(recorded, dict) or {k: recorded.get(k) for k in want} != want:
+        return False
+    return recorded.get("size") == edited.stat().st_size and recorded.get("sha256") == _sha256(edited)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(HASH_BLOCK), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _data_dir():  # noqa: ANN202
