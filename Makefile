@@ -25,7 +25,9 @@ fixtures: install
 run: install models
 	$(PY) -m soundclone run
 
+# The tests share one checked model directory, prepared before they start.
 test: install fixtures
+	SOUNDCLONE_MODEL_DIR=.cache/models $(PY) -m soundclone models
 	$(PY) -m pytest
 
 clean:

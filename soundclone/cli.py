@@ -50,6 +50,7 @@ def models() -> None:
 
     settings = _settings()
     engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads)
+    engine.prepare()
     click.echo(f"engine {engine.name} ready: models checked in {settings.resolved_model_dir}")
 
 

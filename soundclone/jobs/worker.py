@@ -64,7 +64,9 @@ def create_worker(
     settings: Settings, *, engine: Engine | None = None, clock: Clock = utc_now, resolver: Resolver | None = None,
 ) -> Worker:
     sessions = make_sessionmaker(make_engine(settings.resolved_database_url))
-    engine = engine or load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads)
+    if engine is None:
+        engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads)
+        engine.prepare()
     context = JobContext(
         settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,
         fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings), resolver=resolver,

@@ -76,6 +76,9 @@ class Engine(Protocol):
     name: str
     sample_rate: int
 
+    def prepare(self) -> None:
+        """Build whatever caches the engine needs, so the first task does not pay for them."""
+
     def enroll(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile: ...
 
     def synthesize(self, text: str, voice: VoiceProfile, options: SynthesisOptions) -> Iterator[AudioChunk]: ...

@@ -49,6 +49,9 @@ class KokoroEngine:
         session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
         return cls(session=session, vocab=files.vocab, packs=files.packs, model_dir=model_dir)
 
+    def prepare(self) -> None:
+        Enroller(self).pack_statistics()
+
     def enroll(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile:
         return Enroller(self).enroll(samples, sample_rate)
 

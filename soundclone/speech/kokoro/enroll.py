@@ -88,14 +88,15 @@ class Enroller:
         return np.concatenate(pieces)
 
     def _pack_candidates(self, reference) -> list[Candidate]:  # noqa: ANN001
-        cached = self._pack_statistics()
+        cached = self.pack_statistics()
         candidates = []
         for name, entry in cached.items():
             stats = analysis.SpeakerStats(np.array(entry["mean"]), np.array(entry["covariance"]))
             candidates.append(Candidate((name,), (1.0,), 0.0, reference.similarity(stats), entry["median_f0"]))
         return candidates
 
-    def _pack_statistics(self) -> dict:
+    def pack_statistics(self) -> dict:
+        """The packs' calibration statistics, computed once per model directory and cached there."""
         path = self.engine.model_dir / CACHE_NAME
         if path.exists():
             cached = json.loads(path.read_text())
