@@ -33,6 +33,8 @@ def _sessions(settings: Settings):  # noqa: ANN202
 def main() -> None:
     """soundclone: self-hosted voice cloning (settings from SOUNDCLONE_* environment variables)."""
     logging.basicConfig(level=os.environ.get("SOUNDCLONE_LOG_LEVEL", "INFO"), format=LOG_FORMAT)
+    # httpx logs whole URLs, query strings included (a customer's presigned fileUrl is a secret)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @main.command("migrate")
@@ -63,7 +65,7 @@ def serve() -> None:
 
     settings = _settings()
     migrate(settings.resolved_database_url)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", access_log=False)
 
 
 @main.command()
@@ -94,7 +96,7 @@ def run() -> None:
 
         from soundclone.api.app import create_app
 
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", access_log=False)
     finally:
         worker_process.send_signal(signal.SIGINT)
         try:

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from soundclone.api import files, soundclone
+from soundclone.api.access_log import AccessLog
 from soundclone.api.limits import BodySizeLimit
 from soundclone.api.signing import FileSigner
 from soundclone.api.state import ApiState
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
         app.include_router(router)
     app.include_router(files.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, render=_render_error)
+    app.add_middleware(AccessLog)
     _install_error_handlers(app)
 
     @app.get("/healthz", tags=["service"], summary="Liveness")

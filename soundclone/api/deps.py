@@ -1,18 +1,19 @@
-"""Dependencies shared by every dialect: the API state and the calling account."""
+"""Dependencies shared by every dialect: the API state and the calling key's account."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from soundclone.api.state import ApiState
 from soundclone.domain.errors import ErrorKind, ServiceError
-from soundclone.store import accounts
+from soundclone.store import accounts, ratelimits
 from soundclone.store.db import transaction
-from soundclone.store.models import Account
 
 BEARER = "bearer"
+RATE_WINDOW_S = 60
 
 
 def get_state(request: Request) -> ApiState:
@@ -22,16 +23,36 @@ def get_state(request: Request) -> ApiState:
 StateDep = Annotated[ApiState, Depends(get_state)]
 
 
-def get_account(request: Request, state: StateDep) -> Account:
+@dataclass(frozen=True)
+class Caller:
+    account_id: int
+    key_id: int
+
+
+def get_caller(request: Request, state: StateDep) -> Caller:
+    """Authenticate the Bearer key and count the request against its per-minute limit."""
+    presented = bearer_key(request)
+    window = int(state.clock().timestamp()) // RATE_WINDOW_S * RATE_WINDOW_S
+    with transaction(state.sessions) as session:
+        key = accounts.active_key(session, key=presented)
+        if key is None:
+            raise ServiceError(ErrorKind.UNAUTHORIZED, "invalid or revoked API key")
+        count = ratelimits.hit(session, key_id=key.id, window_start=window)
+        caller = Caller(account_id=key.account_id, key_id=key.id)
+    if count > state.settings.rate_limit_per_minute:
+        raise ServiceError(
+            ErrorKind.RATE_LIMITED,
+            f"rate limit exceeded: at most {state.settings.rate_limit_per_minute} requests per minute per key",
+        )
+    return caller
+
+
+def bearer_key(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != BEARER or not key.strip():
         raise ServiceError(ErrorKind.UNAUTHORIZED, "missing API key: send the header 'Authorization: Bearer <key>'")
-    with transaction(state.sessions) as session:
-        account = accounts.account_for_key(session, key=key.strip())
-    if account is None:
-        raise ServiceError(ErrorKind.UNAUTHORIZED, "invalid or revoked API key")
-    return account
+    return key.strip()
 
 
-AccountDep = Annotated[Account, Depends(get_account)]
+CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from soundclone.api import core
-from soundclone.api.deps import AccountDep, StateDep
+from soundclone.api.deps import CallerDep, StateDep
 from soundclone.domain.errors import ErrorKind, ServiceError
 from soundclone.domain.orders import (
     AUDIO_TEXT_LIMIT, DEFAULT_PREVIEW_TEXT, EMOTIONS, PITCH_RANGE, PREVIEW_TEXT_LIMIT, SPEED_RANGE, VOL_MAX,
@@ -96,24 +96,24 @@ def build_router(prefix: str) -> APIRouter:
 
     @router.post("/soundCloning/clones", response_model=TaskEnvelope, response_model_exclude_none=False,
                  summary="Submit a clone preview task")
-    def create_clone(body: CloneBody, state: StateDep, account: AccountDep) -> dict:
+    def create_clone(body: CloneBody, state: StateDep, caller: CallerDep) -> dict:
         order = clone_order(
             file_url=body.fileUrl, content_text=body.contentText, sound_version=body.soundVersion, language=body.language,
         )
-        return _envelope(state, core.submit_clone(state, account_id=account.id, order=order))
+        return _envelope(state, core.submit_clone(state, account_id=caller.account_id, order=order))
 
     @router.post("/soundCloning/audios", response_model=TaskEnvelope, summary="Submit an audio generation task")
-    def create_audio(body: AudioBody, state: StateDep, account: AccountDep) -> dict:
+    def create_audio(body: AudioBody, state: StateDep, caller: CallerDep) -> dict:
         order = audio_order(
             model_id=body.modelId, content_text=body.contentText, sound_version=body.soundVersion,
             language=body.language, emotion=body.emotion, speed=body.speed, vol=body.vol, pitch=body.pitch,
             subtitle_enable=body.subtitleEnable, subtitle_type=body.subtitleType,
         )
-        return _envelope(state, core.submit_audio(state, account_id=account.id, order=order))
+        return _envelope(state, core.submit_audio(state, account_id=caller.account_id, order=order))
 
     @router.get("/audios/{task_id}", response_model=TaskEnvelope, summary="Query a clone or audio task")
-    def get_task(task_id: str, state: StateDep, account: AccountDep) -> dict:
-        return _envelope(state, core.find_task(state, account_id=account.id, task_id=task_id))
+    def get_task(task_id: str, state: StateDep, caller: CallerDep) -> dict:
+        return _envelope(state, core.find_task(state, account_id=caller.account_id, task_id=task_id))
 
     return router
 

@@ -12,10 +12,13 @@ import logging
 from soundclone.jobs.context import JobContext
 from soundclone.jobs.queue import TaskQueue
 from soundclone.jobs.runner import fail_and_refund
-from soundclone.store import tasks
+from soundclone.store import ratelimits, tasks
 from soundclone.store.db import transaction
 
 log = logging.getLogger(__name__)
+
+
+RATE_WINDOWS_KEPT_S = 3600
 
 
 def reap(ctx: JobContext, queue: TaskQueue) -> int:
@@ -23,6 +26,7 @@ def reap(ctx: JobContext, queue: TaskQueue) -> int:
     requeued = 0
     with transaction(ctx.sessions) as session:
         overdue = tasks.overdue(session, now=now)
+        ratelimits.forget_before(session, window_start=int(now.timestamp()) - RATE_WINDOWS_KEPT_S)
     queue_empty = queue.pending() == 0 if overdue else False
     for task in overdue:
         if task.status == tasks.QUEUED and not queue_empty:

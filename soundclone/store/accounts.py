@@ -48,16 +48,16 @@ def create_key(session: Session, *, account_id: int, now: datetime) -> NewKey:
     return NewKey(account_id=account_id, key=key, prefix=prefix)
 
 
-def account_for_key(session: Session, *, key: str) -> Account | None:
-    row = session.execute(
-        select(Account).join(ApiKey, ApiKey.account_id == Account.id)
-        .where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
+def active_key(session: Session, *, key: str) -> ApiKey | None:
+    """The unrevoked key row for a presented key (looked up by its hash), or None."""
+    return session.execute(
+        select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
     ).scalar_one_or_none()
-    return row
 
 
-def key_id_for(session: Session, *, key: str) -> int | None:
-    return session.execute(select(ApiKey.id).where(ApiKey.key_hash == hash_key(key))).scalar_one_or_none()
+def account_for_key(session: Session, *, key: str) -> Account | None:
+    row = active_key(session, key=key)
+    return None if row is None else session.get(Account, row.account_id)
 
 
 def revoke_key(session: Session, *, prefix: str, now: datetime) -> int:

@@ -161,3 +161,18 @@ def test_openapi_documents_the_error_table(client):
     description = client.get("/openapi.json").json()["info"]["description"]
     for code in ("40000", "40100", "40200", "40400", "41000", "42900", "50000"):
         assert code in description
+
+
+def test_per_key_rate_limit_answers_rate_limited_and_resets(settings, sessions, clock, queue):
+    from fastapi.testclient import TestClient
+
+    from soundclone.api.app import create_app
+
+    limited = settings.model_copy(update={"rate_limit_per_minute": 3})
+    customer = make_customer(sessions, balance=0, now=clock())
+    with TestClient(create_app(limited, clock=clock, queue=queue)) as client:
+        codes = [client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code for _ in range(4)]
+        assert codes == [404, 404, 404, 429]
+        assert client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).json()["code"] == 42900
+        clock.advance(seconds=61)
+        assert client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code == 404

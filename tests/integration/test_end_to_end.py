@@ -143,3 +143,13 @@ def _longest_silence(samples: np.ndarray, rate: int, threshold: float = 0.01) ->
         current = current + 1 if quiet else 0
         longest = max(longest, current)
     return longest * frame / rate
+
+
+def test_logs_hold_no_keys_or_link_secrets(service, key, client, cloned):
+    client.get(f"{PREFIX}/audios/{cloned['id']}")
+    download(client.get(f"{PREFIX}/audios/{cloned['id']}").json()["data"]["audioUrl"])
+    httpx.get(f"{service.base_url}{PREFIX}/audios/{cloned['id']}", headers={"Authorization": "Bearer sk_wrong_key_123"})
+    logs = "".join(service.log(name) for name in ("api.log", "worker0.log"))
+    assert "soundclone.access" in logs and f"/audios/{cloned['id']}" in logs  # the access log is on
+    for secret in (key, "sk_wrong_key_123", service.env["SOUNDCLONE_SECRET_KEY"], "signature=", "Bearer"):
+        assert secret not in logs, f"{secret[:12]}... appears in the logs"
