@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test fixtures models bench clean
+.PHONY: install run test fixtures models fuzz-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: install models
 test: install fixtures
 	SOUNDCLONE_MODEL_DIR=.cache/models $(PY) -m soundclone models
 	$(PY) -m pytest
+
+# A longer schemathesis run against the OpenAPI document than the suite's small budget.
+fuzz-api: install
+	SCHEMATHESIS_EXAMPLES=500 $(PY) -m pytest -q tests/api/test_schema_fuzz.py
 
 clean:
 	rm -rf $(VENV) .cache data

@@ -14,7 +14,12 @@ FORBIDDEN = {"code": 40300, "msg": "file link is invalid or expired; query the t
 router = APIRouter(tags=["files"])
 
 
-@router.get(f"{FILES_PATH}/{{key:path}}", summary="Download a result file through a signed link")
+@router.get(
+    f"{FILES_PATH}/{{key:path}}", summary="Download a result file through a signed link",
+    responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}, "description": "the file"},
+               403: {"description": "the link is tampered with or expired"},
+               404: {"description": "no such path"}},
+)
 def download(key: str, expires: int, signature: str, state: StateDep):  # noqa: ANN201
     if not state.signer.verify(key, expires, signature, state.clock()) or not state.blobs.exists(key):
         return JSONResponse(FORBIDDEN, status_code=403)

@@ -22,7 +22,7 @@ class FileSigner:
         return f"{self._base_url}{FILES_PATH}/{quote(key)}?{query}"
 
     def verify(self, key: str, expires: int, signature: str, now: datetime) -> bool:
-        if expires < int(now.timestamp()):
+        if expires < int(now.timestamp()) or not signature.isascii():
             return False
         return hmac.compare_digest(self._sign(key, expires), signature)
 

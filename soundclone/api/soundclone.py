@@ -85,6 +85,18 @@ class TaskData(BaseModel):
     error: str | None = None
 
 
+class ErrorEnvelope(BaseModel):
+    code: int = Field(description="error code from the table in the API description")
+    msg: str = Field(description="what was wrong, naming the field")
+    data: None = None
+
+
+ERROR_RESPONSES = {
+    status: {"model": ErrorEnvelope, "description": kind.value.replace("_", " ")}
+    for kind, (_, status) in ERROR_CODES.items()
+}
+
+
 class TaskEnvelope(BaseModel):
     code: int = SUCCESS
     msg: str = "ok"
@@ -92,9 +104,9 @@ class TaskEnvelope(BaseModel):
 
 
 def build_router(prefix: str) -> APIRouter:
-    router = APIRouter(prefix=prefix, tags=[f"SoundClone ({prefix})"])
+    router = APIRouter(prefix=prefix, tags=[f"SoundClone ({prefix})"], responses=ERROR_RESPONSES)
 
-    @router.post("/soundCloning/clones", response_model=TaskEnvelope, response_model_exclude_none=False,
+    @router.post("/soundCloning/clones", response_model=TaskEnvelope,
                  summary="Submit a clone preview task")
     def create_clone(body: CloneBody, state: StateDep, caller: CallerDep) -> dict:
         order = clone_order(

@@ -28,3 +28,8 @@ def test_completed_task_links_are_signed_absolute_and_expire(client, sessions, c
     assert client.get(path.replace("preview.mp3", "audio.mp3")).status_code == 403
     clock.advance(seconds=settings.file_url_ttl_s + 1)
     assert client.get(path).status_code == 403
+
+
+def test_non_ascii_signature_is_refused_not_a_crash(client):
+    response = client.get("/files/tasks/x/preview.mp3", params={"expires": 99999999999, "signature": "é" * 64})
+    assert response.status_code == 403
