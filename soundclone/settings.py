@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     reaper_interval_s: float = 5.0
 
     max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 21 * 1024 * 1024
+    sync_timeout_s: float = 300.0
+    characters_per_minute: int = 100_000
     rate_limit_per_minute: int = 120
     max_tasks_in_flight: int = 50
 

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from soundclone.api import files, soundclone
+from soundclone.api import files, minimax, soundclone
 from soundclone.api.access_log import AccessLog
 from soundclone.api.limits import BodySizeLimit
 from soundclone.api.signing import FileSigner
@@ -32,6 +32,12 @@ Error codes:
 
 {soundclone.error_table_markdown()}
 
+**MiniMax-compatible API** under `/v1/…` (`files/*`, `voice_clone`, `t2a_v2`, `t2a_async_v2`,
+`query/t2a_async_query_v2`, `get_voice`, `delete_voice`): answers are HTTP 200 with
+`base_resp {{status_code, status_msg}}`, 0 meaning success:
+
+{minimax.error_table_markdown()}
+
 A file link (`audioUrl`, `subtitleFile`) is signed and expires; a tampered or expired link answers 403.
 Billing: characters are Unicode code points without `<#x#>` markers; prices are per 10,000 characters
 (`sound-cloning-clone`, `sound-cloning-audio`) plus `sound-cloning-voice` per audio task, debited when the
@@ -52,8 +58,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
     app.state.soundclone = state
     for router in soundclone.all_routers():
         app.include_router(router)
+    app.include_router(minimax.router)
     app.include_router(files.router)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, render=_render_error)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_body_bytes, render=_render_error,
+        larger={UPLOAD_PATH: settings.max_upload_bytes},
+    )
     app.add_middleware(AccessLog)
     _install_error_handlers(app)
 
@@ -64,7 +74,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
     return app
 
 
+UPLOAD_PATH = "/v1/files/upload"
+
+
 def _render_error(path: str, error: ServiceError) -> JSONResponse:
+    """Each dialect answers errors in its own envelope."""
+    if minimax.is_minimax_path(path):
+        return minimax.error_response(error)
     return soundclone.error_response(error)
 
 

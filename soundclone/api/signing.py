@@ -16,8 +16,8 @@ class FileSigner:
         self._base_url = base_url.rstrip("/")
         self._ttl_s = ttl_s
 
-    def url(self, key: str, now: datetime) -> str:
-        expires = int(now.timestamp()) + self._ttl_s
+    def url(self, key: str, now: datetime, *, ttl_s: int | None = None) -> str:
+        expires = int(now.timestamp()) + (self._ttl_s if ttl_s is None else ttl_s)
         query = urlencode({"expires": expires, "signature": self._sign(key, expires)})
         return f"{self._base_url}{FILES_PATH}/{quote(key)}?{query}"
 

@@ -14,6 +14,16 @@ class ErrorKind(enum.Enum):
     RATE_LIMITED = "rate_limited"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     INTERNAL = "internal"
+    TIMEOUT = "timeout"
+    CHARACTER_RATE_LIMITED = "character_rate_limited"
+    INVALID_CHARACTERS = "invalid_characters"
+    INPUT_CONTENT = "input_content"
+    CLONE_AUDIO_DURATION = "clone_audio_duration"
+    CLONE_NOT_PERMITTED = "clone_not_permitted"
+    DUPLICATE_VOICE = "duplicate_voice"
+    VOICE_ACCESS = "voice_access"
+    PROMPT_AUDIO_TOO_LONG = "prompt_audio_too_long"
+    PROMPT_MISMATCH = "prompt_mismatch"
 
 
 class ServiceError(Exception):

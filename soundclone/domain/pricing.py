@@ -12,14 +12,21 @@ CHARS_PER_PRICE_UNIT = 10_000
 CLONE_CHARS = "sound-cloning-clone"      # preview text, per 10,000 characters
 AUDIO_CHARS = "sound-cloning-audio"      # audio text, per 10,000 characters
 AUDIO_VOICE = "sound-cloning-voice"      # per audio task, whatever the voice
+SPEECH_CHARS = "speech-t2a"              # MiniMax t2a (sync, stream, async) and clone demos, per 10,000 characters
+VOICE_CLONE = "voice-clone"              # MiniMax: per cloned voice, charged on its first synthesis
 PER_10K_CHARS = "per_10k_char"
 PER_CALL = "per_call"
-PRICE_MODES = MappingProxyType({CLONE_CHARS: PER_10K_CHARS, AUDIO_CHARS: PER_10K_CHARS, AUDIO_VOICE: PER_CALL})
+PRICE_MODES = MappingProxyType({
+    CLONE_CHARS: PER_10K_CHARS, AUDIO_CHARS: PER_10K_CHARS, AUDIO_VOICE: PER_CALL,
+    SPEECH_CHARS: PER_10K_CHARS, VOICE_CLONE: PER_CALL,
+})
 
 DEFAULT_PRICES = MappingProxyType({
     CLONE_CHARS: 2 * MICROS_PER_UNIT,
     AUDIO_CHARS: 2 * MICROS_PER_UNIT,
     AUDIO_VOICE: 10_000,
+    SPEECH_CHARS: 2 * MICROS_PER_UNIT,
+    VOICE_CLONE: 3 * MICROS_PER_UNIT,
 })
 
 
@@ -35,12 +42,13 @@ class PriceTable:
     prices: Mapping[str, int]
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "prices", {**DEFAULT_PRICES, **self.prices})
         for name, price in self.prices.items():
             if not isinstance(price, int) or price < 0:
                 raise ValueError(f"price {name!r} must be a non-negative integer of micro-units; got {price!r}")
-        missing = set(PRICE_MODES) - set(self.prices)
-        if missing:
-            raise ValueError(f"price table lacks {', '.join(sorted(missing))}")
+        unknown = set(self.prices) - set(PRICE_MODES)
+        if unknown:
+            raise ValueError(f"unknown price configuration name(s): {', '.join(sorted(unknown))}")
 
     def charge(self, config_name: str, quantity: int) -> Charge:
         price = self.prices[config_name]
@@ -60,6 +68,13 @@ def clone_charges(table: PriceTable, characters: int) -> tuple[Charge, ...]:
 
 def audio_charges(table: PriceTable, characters: int) -> tuple[Charge, ...]:
     return (table.charge(AUDIO_CHARS, characters), table.charge(AUDIO_VOICE, 1))
+
+
+def speech_charges(table: PriceTable, characters: int, *, first_use_of_clone: bool = False) -> tuple[Charge, ...]:
+    charges = [table.charge(SPEECH_CHARS, characters)]
+    if first_use_of_clone:
+        charges.append(table.charge(VOICE_CLONE, 1))
+    return tuple(charges)
 
 
 def total(charges: tuple[Charge, ...]) -> int:

@@ -15,6 +15,11 @@ class TaskStatus(str, enum.Enum):
 class TaskKind(str, enum.Enum):
     CLONE = "soundCloningClone"
     AUDIO = "soundCloningAudio"
+    VOICE_CLONE = "minimaxVoiceClone"
+    SPEECH = "minimaxSpeech"
+
+
+SOUNDCLONE_KINDS = frozenset({TaskKind.CLONE.value, TaskKind.AUDIO.value})
 
 
 TERMINAL = frozenset({TaskStatus.COMPLETED, TaskStatus.FAILED})

@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-PREVIEW_LIFETIME = timedelta(days=3)
+PREVIEW_LIFETIME = timedelta(days=3)          # SoundClone: a preview's modelId lives 3 days
+MINIMAX_LIFETIME_DAYS = 7                      # MiniMax: a clone unused for 168 h is deleted
 
 
 class VoiceState(str, enum.Enum):
@@ -19,15 +20,16 @@ class VoiceState(str, enum.Enum):
 class VoiceClock:
     created_at: datetime
     permanent: bool
+    lifetime: timedelta = PREVIEW_LIFETIME
 
     @property
     def expires_at(self) -> datetime | None:
-        return None if self.permanent else self.created_at + PREVIEW_LIFETIME
+        return None if self.permanent else self.created_at + self.lifetime
 
     def state(self, now: datetime) -> VoiceState:
         if self.permanent:
             return VoiceState.PERMANENT
-        return VoiceState.PREVIEW if now < self.created_at + PREVIEW_LIFETIME else VoiceState.EXPIRED
+        return VoiceState.PREVIEW if now < self.created_at + self.lifetime else VoiceState.EXPIRED
 
     def usable(self, now: datetime) -> bool:
         return self.state(now) is not VoiceState.EXPIRED

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from soundclone.clock import Clock
+from soundclone.domain.errors import ErrorKind
 from soundclone.media.decode import DecodeLimits
 from soundclone.media.fetch import FetchPolicy, Resolver
 from soundclone.settings import Settings
@@ -33,6 +34,10 @@ class JobContext:
 
 class TaskFailure(Exception):
     """The task cannot succeed; `str(self)` tells the user what was wrong with their input."""
+
+    def __init__(self, message: str, kind: ErrorKind = ErrorKind.INVALID_PARAMETER) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def fetch_policy_from(settings: Settings) -> FetchPolicy:

@@ -12,7 +12,8 @@ import logging
 from soundclone.jobs.context import JobContext
 from soundclone.jobs.queue import TaskQueue
 from soundclone.jobs.runner import fail_and_refund
-from soundclone.store import ratelimits, tasks
+from soundclone.domain.voices import MINIMAX_LIFETIME_DAYS
+from soundclone.store import ratelimits, tasks, voices
 from soundclone.store.db import transaction
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ def reap(ctx: JobContext, queue: TaskQueue) -> int:
     with transaction(ctx.sessions) as session:
         overdue = tasks.overdue(session, now=now)
         ratelimits.forget_before(session, window_start=int(now.timestamp()) - RATE_WINDOWS_KEPT_S)
+        # MiniMax deletes a clone nobody used within 7 days (a SoundClone preview stays, answering "expired")
+        voices.delete_expired(session, now=now, lifetime_days=MINIMAX_LIFETIME_DAYS)
     queue_empty = queue.pending() == 0 if overdue else False
     for task in overdue:
         if task.status == tasks.QUEUED and not queue_empty:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,9 +27,14 @@ class Rendering:
         return len(self.samples) / self.sample_rate
 
 
-def render_script(engine: Engine, script: Sequence[Segment], voice: VoiceProfile, options: SynthesisOptions) -> Rendering:
+def render_script(
+    engine: Engine, script: Sequence[Segment], voice: VoiceProfile, options: SynthesisOptions,
+    on_audio: Callable[[np.ndarray], None] | None = None,
+) -> Rendering:
+    """One waveform for the script; `on_audio` receives the new audio after each sentence (for streaming)."""
     rate = engine.sample_rate
     pieces: list[np.ndarray] = []
+    flushed = 0
     sentences: list[Cue] = []
     words: list[Cue] = []
     position = 0
@@ -52,6 +57,11 @@ def render_script(engine: Engine, script: Sequence[Segment], voice: VoiceProfile
             position += len(chunk.samples)
             sentences.append(Cue(start_s, position / rate, chunk.text.strip()))
             words.extend(_word_cues(chunk, start_s))
+            if on_audio is not None:
+                on_audio(np.concatenate(pieces[flushed:]))
+                flushed = len(pieces)
+    if on_audio is not None and flushed < len(pieces):
+        on_audio(np.concatenate(pieces[flushed:]))
     samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
     return Rendering(samples.astype(np.float32, copy=False), rate, tuple(sentences), tuple(words))
 

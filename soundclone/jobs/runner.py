@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from soundclone.domain.errors import ErrorKind
 from soundclone.jobs.context import JobContext, TaskFailure
 from soundclone.media.errors import MediaError
 from soundclone.speech.engine import SpeechError
@@ -41,11 +42,11 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler]) -> Non
         with _lease_kept(ctx, claim):
             result = handlers[task.kind](ctx, task)
     except USER_ERRORS as error:
-        fail_and_refund(ctx, task_id, str(error), attempt=claim.attempt)
+        fail_and_refund(ctx, task_id, str(error), attempt=claim.attempt, kind=_error_kind(error))
         return
     except Exception:
         log.exception("task %s attempt %d crashed", task_id, claim.attempt)
-        fail_and_refund(ctx, task_id, INTERNAL_ERROR, attempt=claim.attempt)
+        fail_and_refund(ctx, task_id, INTERNAL_ERROR, attempt=claim.attempt, kind=ErrorKind.INTERNAL)
         return
     with transaction(ctx.sessions) as session:
         if not tasks.complete(session, claim=claim, result=result, now=ctx.clock()):
@@ -54,10 +55,21 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler]) -> Non
     log.info("task %s completed", task_id)
 
 
-def fail_and_refund(ctx: JobContext, task_id: str, error: str, *, attempt: int | None = None) -> bool:
+def _error_kind(error: Exception) -> ErrorKind:
+    if isinstance(error, TaskFailure):
+        return error.kind
+    if isinstance(error, MediaError):
+        return ErrorKind.INPUT_CONTENT
+    return ErrorKind.INVALID_PARAMETER
+
+
+def fail_and_refund(
+    ctx: JobContext, task_id: str, error: str, *, attempt: int | None = None, kind: ErrorKind = ErrorKind.INTERNAL,
+) -> bool:
     """Fail an in-flight task and give its charge back, in one transaction; False if already over."""
     with transaction(ctx.sessions) as session:
-        task = tasks.fail(session, task_id=task_id, error=error, now=ctx.clock(), attempt=attempt)
+        task = tasks.fail(session, task_id=task_id, error=error, now=ctx.clock(), attempt=attempt,
+                          result={"errorKind": kind.value})
         if task is None:
             return False
         if task.cost:

@@ -79,6 +79,9 @@ class Engine(Protocol):
     def prepare(self) -> None:
         """Build whatever caches the engine needs, so the first task does not pay for them."""
 
+    def system_voices(self) -> dict[str, VoiceProfile]:
+        """Built-in voices by id (the same ids speech.catalog lists)."""
+
     def enroll(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile: ...
 
     def synthesize(self, text: str, voice: VoiceProfile, options: SynthesisOptions) -> Iterator[AudioChunk]: ...

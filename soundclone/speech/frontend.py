@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from soundclone.domain.minimax import PINYIN_PREFIX
 from soundclone.speech.errors import UnsupportedLanguageError
 
 # Our language codes -> eSpeak NG voices. eSpeak has no Filipino or Nynorsk voice: Filipino spelling is
@@ -24,6 +25,8 @@ ESPEAK_VOICES = {
 OWN_G2P = ("zh", "ja")
 LANGUAGES = tuple(sorted({*ESPEAK_VOICES, *OWN_G2P}))
 _PUNCTUATION = re.compile(r"^[\W_]+$")
+# ⟪word|phonemes⟫ carries phonemes given by the caller (a pronunciation rule); they are spoken as written.
+_GIVEN_PHONEMES = re.compile(r"⟪([^⟪⟫|]*)\|([^⟪⟫]*)⟫")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,25 @@ class Frontend:
     _ja: object | None = None
 
     def words(self, sentence: str, language: str) -> list[Word]:
+        words: list[Word] = []
+        position = 0
+        for match in _GIVEN_PHONEMES.finditer(sentence):
+            words.extend(self._language_words(sentence[position:match.start()], language))
+            words.append(Word(match.group(1), self._given(match.group(2))))
+            position = match.end()
+        words.extend(self._language_words(sentence[position:], language))
+        return words
+
+    def _given(self, phonemes: str) -> str:
+        if not phonemes.startswith(PINYIN_PREFIX):
+            return phonemes
+        from misaki.zh import ZHG2P
+
+        return "".join(ZHG2P.py2ipa(syllable) for syllable in phonemes[len(PINYIN_PREFIX):].split())
+
+    def _language_words(self, sentence: str, language: str) -> list[Word]:
+        if not sentence.strip():
+            return []
         if language == "zh":
             return self._mandarin(sentence)
         if language == "ja":

@@ -71,6 +71,14 @@ def list_keys(session: Session, *, account_id: int) -> list[ApiKey]:
     return list(session.execute(select(ApiKey).where(ApiKey.account_id == account_id)).scalars())
 
 
+def get_account(session: Session, *, account_id: int) -> Account:
+    return session.get(Account, account_id)
+
+
+def set_clone_enabled(session: Session, *, account_id: int, enabled: bool) -> None:
+    session.execute(update(Account).where(Account.id == account_id).values(clone_enabled=enabled))
+
+
 def count_accounts(session: Session) -> int:
     return len(session.execute(select(Account.id)).all())
 

@@ -36,6 +36,7 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(200))
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    clone_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class ApiKey(Base):
@@ -62,6 +63,7 @@ class LedgerEntry(Base):
 
 class Task(Base):
     __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("number", name="uq_tasks_number"),)
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -75,10 +77,12 @@ class Task(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    number: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # MiniMax's int64 task_id
 
 
 class Voice(Base):
     __tablename__ = "voices"
+    __table_args__ = (UniqueConstraint("account_id", "name", name="uq_voices_account_name"),)
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     engine: Mapped[str] = mapped_column(String(32))
@@ -87,6 +91,8 @@ class Voice(Base):
     permanent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    name: Mapped[str | None] = mapped_column(String(256), nullable=True)  # a caller-chosen id (MiniMax voice_id)
+    lifetime_days: Mapped[int] = mapped_column(Integer, default=3)         # unused preview voices expire after this
 
 
 class RateWindow(Base):
@@ -96,3 +102,19 @@ class RateWindow(Base):
     key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), primary_key=True)
     window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix seconds
     count: Mapped[int] = mapped_column(Integer, default=0)
+    characters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoredFile(Base):
+    """A file a caller uploaded or a task produced; ids are random int64 (MiniMax file_id)."""
+
+    __tablename__ = "files"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    blob_key: Mapped[str] = mapped_column(String(300))
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

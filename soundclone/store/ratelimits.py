@@ -10,7 +10,7 @@ from soundclone.store.models import RateWindow
 
 
 def hit(session: Session, *, key_id: int, window_start: int) -> int:
-    """Count one request in the window and return the window's count so far."""
+    """Count one request in the window; return the window's request count."""
     bumped = session.execute(
         update(RateWindow).where(RateWindow.key_id == key_id, RateWindow.window_start == window_start)
         .values(count=RateWindow.count + 1)
@@ -18,12 +18,23 @@ def hit(session: Session, *, key_id: int, window_start: int) -> int:
     if bumped.rowcount == 0:
         try:
             with session.begin_nested():
-                session.add(RateWindow(key_id=key_id, window_start=window_start, count=1))
+                session.add(RateWindow(key_id=key_id, window_start=window_start, count=1, characters=0))
         except IntegrityError:  # another replica opened the window first
             return hit(session, key_id=key_id, window_start=window_start)
     return session.execute(
         select(RateWindow.count).where(RateWindow.key_id == key_id, RateWindow.window_start == window_start)
     ).scalar_one()
+
+
+def take_characters(session: Session, *, key_id: int, window_start: int, characters: int, limit: int) -> bool:
+    """Add characters to the request's window if the total stays within `limit`; refused ones are not counted."""
+    taken = session.execute(
+        update(RateWindow)
+        .where(RateWindow.key_id == key_id, RateWindow.window_start == window_start,
+               RateWindow.characters + characters <= limit)
+        .values(characters=RateWindow.characters + characters)
+    )
+    return taken.rowcount == 1
 
 
 def forget_before(session: Session, *, window_start: int) -> None:

@@ -28,11 +28,12 @@ class Claim:
 
 def create_task(
     session: Session, *, task_id: str, account_id: int, kind: str, request: dict, cost: int,
-    now: datetime, due_in: timedelta,
+    now: datetime, due_in: timedelta, number: int | None = None,
 ) -> Task:
     task = Task(
         id=task_id, account_id=account_id, kind=kind, status=QUEUED, request=request, result=None,
         error=None, cost=cost, attempts=0, lease_until=None, due_at=now + due_in, created_at=now, updated_at=now,
+        number=number,
     )
     session.add(task)
     session.flush()
@@ -41,6 +42,10 @@ def create_task(
 
 def task_for_account(session: Session, *, task_id: str, account_id: int) -> Task | None:
     return session.execute(select(Task).where(Task.id == task_id, Task.account_id == account_id)).scalar_one_or_none()
+
+
+def task_by_number(session: Session, *, number: int, account_id: int) -> Task | None:
+    return session.execute(select(Task).where(Task.number == number, Task.account_id == account_id)).scalar_one_or_none()
 
 
 def get_task(session: Session, *, task_id: str) -> Task | None:
@@ -80,13 +85,15 @@ def complete(session: Session, *, claim: Claim, result: dict, now: datetime) -> 
     return done.rowcount == 1
 
 
-def fail(session: Session, *, task_id: str, error: str, now: datetime, attempt: int | None = None) -> Task | None:
+def fail(
+    session: Session, *, task_id: str, error: str, now: datetime, attempt: int | None = None, result: dict | None = None,
+) -> Task | None:
     """Mark failed (only from an in-flight state); returns the row when this call failed it."""
     condition = [Task.id == task_id, Task.status.in_(IN_FLIGHT)]
     if attempt is not None:
         condition.append(Task.attempts == attempt)
     result = session.execute(
-        update(Task).where(*condition).values(status=FAILED, error=error, lease_until=None, updated_at=now)
+        update(Task).where(*condition).values(status=FAILED, error=error, result=result, lease_until=None, updated_at=now)
     )
     return session.get(Task, task_id) if result.rowcount == 1 else None
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from soundclone.store.models import Voice
@@ -12,6 +12,7 @@ from soundclone.store.models import Voice
 
 def create_voice(
     session: Session, *, voice_id: str, account_id: int, engine: str, profile_key: str, source_task_id: str, now: datetime,
+    name: str | None = None, lifetime_days: int = 3,
 ) -> Voice:
     """Idempotent: a clone task that runs again finds the voice it made the first time."""
     existing = session.get(Voice, voice_id)
@@ -19,7 +20,8 @@ def create_voice(
         return existing
     voice = Voice(
         id=voice_id, account_id=account_id, engine=engine, profile_key=profile_key,
-        source_task_id=source_task_id, permanent=False, created_at=now, deleted_at=None,
+        source_task_id=source_task_id, permanent=False, created_at=now, deleted_at=None, name=name,
+        lifetime_days=lifetime_days,
     )
     session.add(voice)
     session.flush()
@@ -27,9 +29,37 @@ def create_voice(
 
 
 def voice_for_account(session: Session, *, voice_id: str, account_id: int) -> Voice | None:
+    """A live voice of this account, by its model id or its caller-chosen name (either dialect's id)."""
     return session.execute(
-        select(Voice).where(Voice.id == voice_id, Voice.account_id == account_id, Voice.deleted_at.is_(None))
-    ).scalar_one_or_none()
+        select(Voice).where(or_(Voice.id == voice_id, Voice.name == voice_id), Voice.account_id == account_id,
+                            Voice.deleted_at.is_(None))
+    ).scalars().first()
+
+
+def name_taken(session: Session, *, account_id: int, name: str) -> bool:
+    """Deleted voices keep their name: a deleted id can never be used again."""
+    return session.execute(
+        select(Voice.id).where(Voice.account_id == account_id, or_(Voice.name == name, Voice.id == name))
+    ).first() is not None
+
+
+def voices_of(session: Session, *, account_id: int) -> list[Voice]:
+    return list(session.execute(
+        select(Voice).where(Voice.account_id == account_id, Voice.deleted_at.is_(None)).order_by(Voice.created_at)
+    ).scalars())
+
+
+def delete_voice(session: Session, *, voice_id: str, now: datetime) -> None:
+    session.execute(update(Voice).where(Voice.id == voice_id).values(deleted_at=now))
+
+
+def delete_expired(session: Session, *, now: datetime, lifetime_days: int) -> int:
+    """Delete unused preview voices of one lifetime class whose window has passed."""
+    result = session.execute(
+        update(Voice).where(Voice.permanent.is_(False), Voice.deleted_at.is_(None), Voice.lifetime_days == lifetime_days,
+                            Voice.created_at < now - timedelta(days=lifetime_days)).values(deleted_at=now)
+    )
+    return result.rowcount
 
 
 def get_voice(session: Session, *, voice_id: str) -> Voice | None:

@@ -20,7 +20,7 @@ def test_audio_is_characters_plus_one_voice_fee():
     assert total(clone_charges(table, 45)) == 4_500
 
 
-@pytest.mark.parametrize("prices", [{**DEFAULT_PRICES, CLONE_CHARS: -1}, {**DEFAULT_PRICES, AUDIO_CHARS: 1.5}, {CLONE_CHARS: 1}])
+@pytest.mark.parametrize("prices", [{**DEFAULT_PRICES, CLONE_CHARS: -1}, {**DEFAULT_PRICES, AUDIO_CHARS: 1.5}, {"no-such-price": 1}])
 def test_bad_price_tables_are_refused(prices):
     with pytest.raises(ValueError):
         PriceTable(prices)

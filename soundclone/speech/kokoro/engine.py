@@ -49,6 +49,9 @@ class KokoroEngine:
         session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
         return cls(session=session, vocab=files.vocab, packs=files.packs, model_dir=model_dir)
 
+    def system_voices(self) -> dict[str, VoiceProfile]:
+        return {name: VoiceProfile(engine=self.name, style=pack) for name, pack in self.packs.items()}
+
     def prepare(self) -> None:
         Enroller(self).pack_statistics()
 
