@@ -1,0 +1,70 @@
+"""The scale-out path for real: migrations and money/lease rules on PostgreSQL, the queue on Redis.
+
+Uses the PostgreSQL (127.0.0.1:5432, trust auth) and Redis (127.0.0.1:6379) that the machine runs.
+"""
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from soundclone.jobs.queue import create_queue
+from soundclone.settings import Settings
+from soundclone.store import accounts, ratelimits, tasks
+from soundclone.store.db import make_engine, make_sessionmaker, migrate, transaction
+from tests.conftest import make_customer
+
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def pg_sessions():
+    name = f"soundclone_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    migrate(url)
+    engine = make_engine(url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_debit_refund_and_leases_on_postgres(pg_sessions):
+    customer = make_customer(pg_sessions, balance=100, now=NOW)
+    with transaction(pg_sessions) as session:
+        accounts.debit(session, account_id=customer.account_id, task_id="audio_pg", amount=60, detail={}, now=NOW)
+        tasks.create_task(session, task_id="audio_pg", account_id=customer.account_id, kind="soundCloningAudio",
+                          request={}, cost=60, now=NOW, due_in=timedelta(seconds=30))
+    with pytest.raises(accounts.InsufficientBalance), transaction(pg_sessions) as session:
+        accounts.debit(session, account_id=customer.account_id, task_id="audio_pg2", amount=41, detail={}, now=NOW)
+    with transaction(pg_sessions) as session:
+        first = tasks.claim(session, task_id="audio_pg", now=NOW, lease=timedelta(seconds=5))
+        assert tasks.claim(session, task_id="audio_pg", now=NOW, lease=timedelta(seconds=5)) is None
+        assert first.attempt == 1
+    for expected in (True, False):
+        with transaction(pg_sessions) as session:
+            assert accounts.refund(session, account_id=customer.account_id, task_id="audio_pg", amount=60, now=NOW) is expected
+    with transaction(pg_sessions) as session:
+        assert accounts.balance(session, account_id=customer.account_id) == 100
+        [key] = accounts.list_keys(session, account_id=customer.account_id)
+        assert ratelimits.hit(session, key_id=key.id, window_start=60) == 1
+        assert ratelimits.hit(session, key_id=key.id, window_start=60) == 2
+
+
+def test_task_ids_travel_through_redis(tmp_path):
+    settings = Settings(data_dir=tmp_path, queue_url="redis://127.0.0.1:6379/15")  # a database of its own
+    seen = []
+    queue = create_queue(settings, handler=seen.append)
+    queue.huey.flush()
+    queue.enqueue("audio_redis")
+    assert queue.pending() == 1
+    message = queue.huey.dequeue()
+    queue.huey.execute(message)
+    assert seen == ["audio_redis"] and queue.pending() == 0
+    queue.huey.flush()
