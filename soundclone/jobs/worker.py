@@ -10,6 +10,7 @@ from soundclone.clock import Clock, utc_now
 from soundclone.domain.tasks import TaskKind
 from soundclone.jobs.clone import run_clone
 from soundclone.jobs.context import JobContext, decode_limits_from, fetch_policy_from
+from soundclone.jobs.minimax import run_speech, run_voice_clone
 from soundclone.jobs.queue import TaskQueue, create_queue
 from soundclone.jobs.reaper import reap
 from soundclone.jobs.runner import Handler, run_task
@@ -22,7 +23,10 @@ from soundclone.store.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
 
-HANDLERS: dict[str, Handler] = {TaskKind.CLONE.value: run_clone, TaskKind.AUDIO.value: run_audio}
+HANDLERS: dict[str, Handler] = {
+    TaskKind.CLONE.value: run_clone, TaskKind.AUDIO.value: run_audio,
+    TaskKind.VOICE_CLONE.value: run_voice_clone, TaskKind.SPEECH.value: run_speech,
+}
 IDLE_POLL_MAX_S = 1.0
 
 

@@ -22,20 +22,26 @@ BLOCK_SAMPLES = 4_096
 INPUT_FORMAT = "fltp"
 PCM_FORMAT = "s16"
 PCM_DTYPE = "<i2"
+# MP3 frames with no ID3 tag and no Xing header: pieces encoded this way concatenate into one stream.
+BARE_MP3_OPTIONS = {"id3v2_version": "0", "write_xing": "0"}
 
 
 def encode_audio(
     samples: np.ndarray, sample_rate: int, *, fmt: str = "mp3", bitrate: int = 128_000,
-    out_rate: int | None = None, channels: int = 1,
+    out_rate: int | None = None, channels: int = 1, bare: bool = False,
 ) -> bytes:
-    """Mono float samples in [-1, 1] as `fmt` bytes at `out_rate` (default: `sample_rate`) with `channels`."""
+    """Mono float samples in [-1, 1] as `fmt` bytes at `out_rate` (default: `sample_rate`) with `channels`.
+
+    `bare`: for streaming pieces, leave out container headers that would break concatenation (MP3's ID3/Xing).
+    """
     out_rate = out_rate or sample_rate
     mono = _checked(samples, sample_rate, fmt=fmt, bitrate=bitrate, out_rate=out_rate, channels=channels)
     if fmt == RAW_PCM:
         return _raw_pcm(mono, sample_rate, out_rate, channels)
     muxer, encoder = CONTAINERS[fmt]
     buffer = io.BytesIO()
-    with av.open(buffer, "w", format=muxer) as container:
+    options = BARE_MP3_OPTIONS if bare and fmt == "mp3" else {}
+    with av.open(buffer, "w", format=muxer, options=options) as container:
         stream = container.add_stream(encoder, rate=out_rate, layout=LAYOUTS[channels])
         if fmt == "mp3":
             stream.bit_rate = bitrate
