@@ -21,6 +21,7 @@ MAX_SEMITONES = 4.0                  # pitch = ±FIELD_LIMIT
 
 PEAK_CEILING = 0.99
 LIMIT_KNEE = 0.9                     # below this the limiter is the identity
+LIMIT_HOLD_SAMPLES = 256             # the limiter's gain moves over about this many samples
 
 # intensity < 0: a level compressor with make-up gain
 LEVEL_HOP_S = 0.01
@@ -107,8 +108,9 @@ def apply(samples: np.ndarray, sample_rate: int, modify: VoiceModify) -> np.ndar
 
 
 def compress(audio: np.ndarray, sample_rate: int, amount: float) -> np.ndarray:
-    """Frames above a threshold below the loudest are turned down, then all are made up so the loudest keeps its
-    level: quieter passages come up, the RMS rises and the crest factor falls. `amount` in (0, 1]."""
+    """Frames above a threshold below the loudest are turned down and everything made up by the loudest frame's
+    reduction, then the few transients that now stick out are ridden back under the input's peak: quieter
+    passages come up, the RMS rises, the peak does not, so the crest factor falls. `amount` in (0, 1]."""
     hop = max(1, int(LEVEL_HOP_S * sample_rate))
     levels_db = _frame_levels_db(audio, hop)
     if levels_db.size == 0 or levels_db.max() <= SILENT_DB:
@@ -116,13 +118,12 @@ def compress(audio: np.ndarray, sample_rate: int, amount: float) -> np.ndarray:
     ratio = 1.0 + (MAX_COMPRESS_RATIO - 1.0) * amount
     threshold_db = levels_db.max() - COMPRESS_THRESHOLD_BELOW_PEAK_DB
     reduction_db = np.maximum(levels_db - threshold_db, 0.0) * (1.0 - 1.0 / ratio)
-    # make-up gain only where there is sound: lifting digital silence would only lift dither and noise
-    sounding = levels_db > threshold_db - COMPRESS_THRESHOLD_BELOW_PEAK_DB
-    gain_db = np.where(sounding, reduction_db.max() - reduction_db, 0.0)
-    gain_db = _moving_average(gain_db, GAIN_SMOOTH_HOPS)
+    gain_db = _moving_average(reduction_db.max() - reduction_db, GAIN_SMOOTH_HOPS)
     centers = (np.arange(gain_db.size) + 0.5) * hop
-    gain = 10.0 ** (np.interp(np.arange(audio.size), centers, gain_db) / 20.0)
-    return (audio * gain).astype(np.float32)
+    compressed = audio * 10.0 ** (np.interp(np.arange(audio.size), centers, gain_db) / 20.0)
+    peak = np.abs(audio).max()
+    magnitude = np.maximum(np.abs(compressed), peak)
+    return (compressed * _riding_gain(peak / magnitude, LIMIT_HOLD_SAMPLES)).astype(np.float32)
 
 
 def soften(audio: np.ndarray, sample_rate: int, amount: float) -> np.ndarray:
@@ -219,13 +220,31 @@ def equalize(audio: np.ndarray, sample_rate: int, gains_db) -> np.ndarray:
 
 
 def soft_limit(audio: np.ndarray, ceiling: float = PEAK_CEILING, knee: float = LIMIT_KNEE) -> np.ndarray:
-    """The identity below `knee`; above it, magnitudes bend smoothly towards `ceiling` and never reach it."""
+    """The identity when no peak passes `knee`. Otherwise the gain rides down smoothly around each such peak
+    (over LIMIT_HOLD_SAMPLES either side) until it sits at `knee`; a tanh bend between `knee` and `ceiling`
+    catches whatever float rounding leaves, so no sample ever reaches `ceiling`."""
+    audio = np.asarray(audio, dtype=np.float32)
     magnitude = np.abs(audio)
     if magnitude.size == 0 or magnitude.max() <= knee:
-        return audio.astype(np.float32, copy=False)
+        return audio
+    ridden = (audio * _riding_gain(knee / np.maximum(magnitude, knee), LIMIT_HOLD_SAMPLES)).astype(np.float32)
+    magnitude = np.abs(ridden)
     span = ceiling - knee
     bent = knee + span * np.tanh((magnitude - knee) / span)
-    return (np.sign(audio) * np.where(magnitude > knee, bent, magnitude)).astype(np.float32)
+    return (np.sign(ridden) * np.where(magnitude > knee, bent, magnitude)).astype(np.float32)
+
+
+def _riding_gain(needed: np.ndarray, hold: int) -> np.ndarray:
+    """A smooth gain never above `needed` at any sample: the minimum over each block and its two neighbours,
+    interpolated between block centres (both ends of any stretch of a block come from minima that include it)."""
+    blocks = -(-needed.size // hold)
+    padded = np.ones(blocks * hold)
+    padded[:needed.size] = needed
+    minima = padded.reshape(blocks, hold).min(axis=1)
+    edged = np.pad(minima, 1, mode="edge")
+    spread = np.minimum(np.minimum(edged[:-2], edged[1:-1]), edged[2:])
+    centers = (np.arange(blocks) + 0.5) * hold
+    return np.interp(np.arange(needed.size), centers, spread)
 
 
 def _checked(samples: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -228,3 +228,13 @@ def test_voices_cross_dialects_and_accounts(client, stranger, cloned):
     assert gone.json()["base_resp"]["status_code"] == 20132
     again = client.post("/v1/voice_clone", json={"file_id": 1, "voice_id": VOICE})
     assert again.json()["base_resp"]["status_code"] in (2013, 2039)
+
+
+def test_prompt_text_that_cannot_match_its_audio_is_1044(client):
+    file_id = upload(client, "voice_clone", REFERENCE_WAV)
+    prompt_id = upload(client, "prompt_audio", PROMPT_CLIP)
+    body = client.post("/v1/voice_clone", json={
+        "file_id": file_id, "voice_id": "Mismatch01",
+        "clone_prompt": {"prompt_audio": prompt_id, "prompt_text": "word " * 60 + "end."},
+    }).json()
+    assert body["base_resp"]["status_code"] == 1044 and "prompt_text" in body["base_resp"]["status_msg"]
