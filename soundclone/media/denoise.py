@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from soundclone.media.effects import soft_limit
+from soundclone.media.effects import checked_mono, soft_limit
 
 FRAME_S = 0.032
 HOPS_PER_FRAME = 4
@@ -28,7 +28,7 @@ MAX_GAIN_DB = 40.0                 # silence with a little hiss is not raised to
 
 def reduce_noise(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     """`samples` with stationary background noise reduced; same length."""
-    audio = _checked(samples, sample_rate)
+    audio = checked_mono(samples, sample_rate)
     size = _frame_size(sample_rate)
     hop = size // HOPS_PER_FRAME
     if audio.size < 2 * size:
@@ -43,21 +43,12 @@ def reduce_noise(samples: np.ndarray, sample_rate: int) -> np.ndarray:
 
 def normalize_volume(samples: np.ndarray, sample_rate: int, target_dbfs: float = -20.0) -> np.ndarray:
     """Active speech at `target_dbfs` RMS (gain at most MAX_GAIN_DB), peaks soft-limited to 0.99."""
-    audio = _checked(samples, sample_rate)
+    audio = checked_mono(samples, sample_rate)
     active_rms = _active_rms(audio, sample_rate)
     if active_rms == 0.0:
         return audio
     gain_db = min(target_dbfs - 20.0 * np.log10(active_rms), MAX_GAIN_DB)
     return soft_limit((audio * 10.0 ** (gain_db / 20.0)).astype(np.float32))
-
-
-def _checked(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    audio = np.asarray(samples, dtype=np.float32)
-    if audio.ndim != 1:
-        raise ValueError(f"samples must be mono (1-D); got shape {audio.shape}")
-    if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or sample_rate <= 0:
-        raise ValueError(f"sample_rate must be a positive integer; got {sample_rate!r}")
-    return audio
 
 
 def _frame_size(sample_rate: int) -> int:

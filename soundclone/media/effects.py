@@ -93,7 +93,7 @@ class VoiceModify:
 
 def apply(samples: np.ndarray, sample_rate: int, modify: VoiceModify) -> np.ndarray:
     """`samples` with intensity, timbre and the sound effect applied, in that order; the input itself if neutral."""
-    audio = _checked(samples, sample_rate)
+    audio = checked_mono(samples, sample_rate)
     if modify.intensity == 0 and modify.timbre == 0 and modify.sound_effects is None:
         return audio
     if modify.intensity < 0:
@@ -247,7 +247,8 @@ def _riding_gain(needed: np.ndarray, hold: int) -> np.ndarray:
     return np.interp(np.arange(needed.size), centers, spread)
 
 
-def _checked(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+def checked_mono(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """float32 mono samples and a sane rate, or a ValueError naming the problem."""
     audio = np.asarray(samples, dtype=np.float32)
     if audio.ndim != 1:
         raise ValueError(f"samples must be mono (1-D); got shape {audio.shape}")

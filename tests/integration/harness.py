@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,6 +121,19 @@ class Service:
         log = open(self.data_dir / log_name, "ab")
         return subprocess.Popen([sys.executable, "-m", "soundclone", command], env=self.env, cwd=ROOT,
                                 stdout=log, stderr=subprocess.STDOUT)
+
+
+@contextmanager
+def running(data_dir: Path, model_dir: Path) -> Iterator[Service]:
+    """A migrated service with its API and one worker, stopped on exit."""
+    service = Service(data_dir=data_dir, model_dir=model_dir)
+    try:
+        service.cli("migrate")
+        service.start_api()
+        service.start_worker()
+        yield service
+    finally:
+        service.stop()
 
 
 def _stop(process: subprocess.Popen | None) -> None:

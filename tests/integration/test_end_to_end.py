@@ -9,7 +9,7 @@ import pytest
 import srt
 
 from soundclone.domain.orders import DEFAULT_PREVIEW_TEXT
-from tests.integration.harness import Service, poll
+from tests.integration.harness import poll, running
 
 pytestmark = pytest.mark.slow
 PREFIX = "/api/open-api/v1"
@@ -19,12 +19,8 @@ BALANCE = 50_000_000
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory, model_dir):
-    service = Service(data_dir=tmp_path_factory.mktemp("e2e") / "data", model_dir=model_dir)
-    service.cli("migrate")
-    service.start_api()
-    service.start_worker()
-    yield service
-    service.stop()
+    with running(tmp_path_factory.mktemp("e2e") / "data", model_dir) as service:
+        yield service
 
 
 @pytest.fixture(scope="module")

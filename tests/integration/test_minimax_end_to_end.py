@@ -17,7 +17,7 @@ import soundfile as sf
 
 from soundclone.media.watermark import detect
 from tests.conftest import REFERENCE_WAV, SPEECH_DIR
-from tests.integration.harness import Service
+from tests.integration.harness import running
 
 pytestmark = pytest.mark.slow
 VOICE = "TestVoice01"
@@ -27,12 +27,8 @@ PROMPT_TEXT = "Unless to be rather cold hearted and rather selfish is to be ill 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory, model_dir):
-    service = Service(data_dir=tmp_path_factory.mktemp("minimax") / "data", model_dir=model_dir)
-    service.cli("migrate")
-    service.start_api()
-    service.start_worker()
-    yield service
-    service.stop()
+    with running(tmp_path_factory.mktemp("minimax") / "data", model_dir) as service:
+        yield service
 
 
 @pytest.fixture(scope="module")
