@@ -115,6 +115,82 @@ def _ensure_dev_key(settings: Settings) -> str | None:
         return accounts.create_key(session, account_id=account.id, now=now).key
 
 
+def _local_engine():  # noqa: ANN202
+    from soundclone.speech.engine import load_engine
+
+    settings = _settings()
+    return load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads)
+
+
+def _enroll_file(engine, reference: str):  # noqa: ANN001, ANN202
+    from pathlib import Path
+
+    from soundclone.jobs.clone import ANALYSIS_RATE
+    from soundclone.media.decode import decode_audio
+    from soundclone.media.vad import detect_speech, speech_only
+
+    audio = decode_audio(Path(reference), sample_rate=ANALYSIS_RATE)
+    activity = detect_speech(audio.samples, audio.sample_rate)
+    click.echo(f"reference: {audio.duration_s:.1f} s, {activity.speech_s:.1f} s of speech; enrolling...", err=True)
+    return engine.enroll(speech_only(audio.samples, audio.sample_rate, activity), audio.sample_rate)
+
+
+@main.command()
+@click.argument("reference", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="where to write the voice profile")
+def enroll(reference: str, out: str) -> None:
+    """Make a reusable voice profile from a recording (no server needed)."""
+    from pathlib import Path
+
+    engine = _local_engine()
+    profile = _enroll_file(engine, reference)
+    Path(out).write_bytes(profile.to_bytes())
+    click.echo(f"voice profile written to {out} ({profile.details.get('packs')}, similarity "
+               f"{profile.details.get('similarity')})")
+
+
+@main.command()
+@click.option("--reference", type=click.Path(exists=True, dir_okay=False), help="a recording to clone first")
+@click.option("--voice", type=click.Path(exists=True, dir_okay=False), help="a profile made by `soundclone enroll`")
+@click.option("--text", required=True, help="what to say; <#x#> inserts a pause of x seconds")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="output .wav (or .mp3 / .flac)")
+@click.option("--language", default="auto", show_default=True, help="a language name (English, Chinese, ...) or auto")
+@click.option("--emotion", default="neutral", show_default=True)
+@click.option("--speed", default=1.0, show_default=True, type=float)
+@click.option("--pitch", default=0, show_default=True, type=int, help="semitones, -12..12")
+@click.option("--volume", default=1.0, show_default=True, type=float)
+def speak(reference, voice, text, out, language, emotion, speed, pitch, volume) -> None:  # noqa: ANN001
+    """Speak a text in a cloned voice, locally (no server needed)."""
+    from pathlib import Path
+
+    from soundclone.domain.errors import ServiceError
+    from soundclone.domain.orders import audio_order
+    from soundclone.domain.text import Speech, parse_script, split_sentences
+    from soundclone.jobs.render import render_script
+    from soundclone.media.encode import encode_audio
+    from soundclone.speech.engine import SynthesisOptions, VoiceProfile
+
+    if bool(reference) == bool(voice):
+        raise click.UsageError("give exactly one of --reference or --voice")
+    try:
+        order = audio_order(model_id="local", content_text=text, sound_version="v2",
+                            language=None if language == "auto" else language, emotion=emotion, speed=speed,
+                            vol=volume, pitch=pitch, subtitle_enable=False, subtitle_type=None)
+    except ServiceError as error:
+        raise click.BadParameter(error.message) from None
+    engine = _local_engine()
+    profile = VoiceProfile.from_bytes(Path(voice).read_bytes()) if voice else _enroll_file(engine, reference)
+    options = SynthesisOptions(language=order.language, speed=order.speed, pitch=order.pitch, volume=order.vol,
+                               emotion=order.emotion)
+    script = parse_script(order.contentText)
+    sentences = sum(len(split_sentences(part.text)) for part in script if isinstance(part, Speech))
+    with click.progressbar(length=max(sentences, 1), label="speaking (sentences)", file=sys.stderr) as progress:
+        rendering = render_script(engine, script, profile, options, on_audio=lambda _: progress.update(1))
+    fmt = Path(out).suffix.lstrip(".").lower() or "wav"
+    Path(out).write_bytes(encode_audio(rendering.samples, rendering.sample_rate, fmt=fmt))
+    click.echo(f"{rendering.duration_s:.1f} s of audio written to {out}")
+
+
 @main.group()
 def keys() -> None:
     """Create and revoke API keys."""

@@ -1,0 +1,41 @@
+"""The local commands, as a person or a script runs them: enroll a recording, then speak with the profile."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import soundfile as sf
+
+from soundclone.speech.profile import VoiceProfile
+from tests.conftest import MODEL_DIR, REFERENCE_WAV, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def soundclone(*args, tmp_path):
+    env = {**os.environ, "SOUNDCLONE_MODEL_DIR": str(MODEL_DIR), "SOUNDCLONE_DATA_DIR": str(tmp_path / "data")}
+    return subprocess.run([sys.executable, "-m", "soundclone", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_enroll_then_speak_with_the_profile(tmp_path):
+    profile = tmp_path / "voice.profile"
+    enrolled = soundclone("enroll", str(REFERENCE_WAV), "--out", str(profile), tmp_path=tmp_path)
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert VoiceProfile.from_bytes(profile.read_bytes()).details["packs"]
+    out = tmp_path / "out.wav"
+    spoken = soundclone("speak", "--voice", str(profile), "--text", "Hello there.<#1#>Goodbye now.", "--out", str(out),
+                        "--language", "English", "--speed", "1.2", tmp_path=tmp_path)
+    assert spoken.returncode == 0, spoken.stderr
+    audio, rate = sf.read(out)
+    assert rate == 24_000 and 1.8 < len(audio) / rate < 6
+    assert "speaking" in spoken.stderr  # progress is shown
+
+
+def test_speak_refuses_bad_options_with_the_field_named(tmp_path):
+    done = soundclone("speak", "--reference", str(REFERENCE_WAV), "--text", "hi", "--out", str(tmp_path / "x.wav"),
+                      "--pitch", "20", tmp_path=tmp_path)
+    assert done.returncode != 0 and "pitch" in done.stderr
+    both = soundclone("speak", "--text", "hi", "--out", str(tmp_path / "x.wav"), tmp_path=tmp_path)
+    assert both.returncode != 0 and "--reference or --voice" in both.stderr
