@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from soundclone.media.effects import checked_mono, soft_limit
+from soundclone.media.effects import checked_mono
+from soundclone.speech.levels import soft_limit
 
 FRAME_S = 0.032
 HOPS_PER_FRAME = 4

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from soundclone.speech.levels import LIMIT_HOLD_SAMPLES, PEAK_CEILING, riding_gain, soft_limit  # noqa: F401 (PEAK_CEILING: documented bound)
+
 FIELD_LIMIT = 100                    # pitch, intensity and timbre all range over [-FIELD_LIMIT, FIELD_LIMIT]
 SOUND_EFFECTS = ("spacious_echo", "auditorium_echo", "lofi_telephone", "robotic")
 MAX_SEMITONES = 4.0                  # pitch = ±FIELD_LIMIT
 
-PEAK_CEILING = 0.99
-LIMIT_KNEE = 0.9                     # below this the limiter is the identity
-LIMIT_HOLD_SAMPLES = 256             # the limiter's gain moves over about this many samples
 
 # intensity < 0: a level compressor with make-up gain
 LEVEL_HOP_S = 0.01
@@ -123,7 +122,7 @@ def compress(audio: np.ndarray, sample_rate: int, amount: float) -> np.ndarray:
     compressed = audio * 10.0 ** (np.interp(np.arange(audio.size), centers, gain_db) / 20.0)
     peak = np.abs(audio).max()
     magnitude = np.maximum(np.abs(compressed), peak)
-    return (compressed * _riding_gain(peak / magnitude, LIMIT_HOLD_SAMPLES)).astype(np.float32)
+    return (compressed * riding_gain(peak / magnitude, LIMIT_HOLD_SAMPLES)).astype(np.float32)
 
 
 def soften(audio: np.ndarray, sample_rate: int, amount: float) -> np.ndarray:
@@ -217,34 +216,6 @@ def equalize(audio: np.ndarray, sample_rate: int, gains_db) -> np.ndarray:
     spectrum = np.fft.rfft(audio, size)
     spectrum *= 10.0 ** (gains_db(np.fft.rfftfreq(size, 1.0 / sample_rate)) / 20.0)
     return np.fft.irfft(spectrum, size)[:audio.size].astype(np.float32)
-
-
-def soft_limit(audio: np.ndarray, ceiling: float = PEAK_CEILING, knee: float = LIMIT_KNEE) -> np.ndarray:
-    """The identity when no peak passes `knee`. Otherwise the gain rides down smoothly around each such peak
-    (over LIMIT_HOLD_SAMPLES either side) until it sits at `knee`; a tanh bend between `knee` and `ceiling`
-    catches whatever float rounding leaves, so no sample ever reaches `ceiling`."""
-    audio = np.asarray(audio, dtype=np.float32)
-    magnitude = np.abs(audio)
-    if magnitude.size == 0 or magnitude.max() <= knee:
-        return audio
-    ridden = (audio * _riding_gain(knee / np.maximum(magnitude, knee), LIMIT_HOLD_SAMPLES)).astype(np.float32)
-    magnitude = np.abs(ridden)
-    span = ceiling - knee
-    bent = knee + span * np.tanh((magnitude - knee) / span)
-    return (np.sign(ridden) * np.where(magnitude > knee, bent, magnitude)).astype(np.float32)
-
-
-def _riding_gain(needed: np.ndarray, hold: int) -> np.ndarray:
-    """A smooth gain never above `needed` at any sample: the minimum over each block and its two neighbours,
-    interpolated between block centres (both ends of any stretch of a block come from minima that include it)."""
-    blocks = -(-needed.size // hold)
-    padded = np.ones(blocks * hold)
-    padded[:needed.size] = needed
-    minima = padded.reshape(blocks, hold).min(axis=1)
-    edged = np.pad(minima, 1, mode="edge")
-    spread = np.minimum(np.minimum(edged[:-2], edged[1:-1]), edged[2:])
-    centers = (np.arange(blocks) + 0.5) * hold
-    return np.interp(np.arange(needed.size), centers, spread)
 
 
 def checked_mono(samples: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from soundclone.speech.levels import soft_limit
+
 
 @dataclass(frozen=True)
 class Prosody:
@@ -32,7 +34,6 @@ EMOTION_PROSODY = {
 }
 
 TARGET_RMS_DBFS = -20.0
-PEAK_CEILING = 0.99
 ACTIVE_BELOW_PEAK_DB = 40.0
 ANALYSIS_BLOCK = 480  # 20 ms at 24 kHz
 
@@ -44,7 +45,7 @@ def normalize_loudness(samples: np.ndarray, gain: float) -> np.ndarray:
         return audio
     rms = _active_rms(audio)
     scaled = audio * (10 ** (TARGET_RMS_DBFS / 20) / max(rms, 1e-6)) * gain
-    return _soft_limit(scaled)
+    return soft_limit(scaled)
 
 
 def _active_rms(audio: np.ndarray) -> float:
@@ -54,15 +55,3 @@ def _active_rms(audio: np.ndarray) -> float:
     levels = np.sqrt(np.mean(blocks.astype(np.float64) ** 2, axis=1))
     active = levels[levels > levels.max() * 10 ** (-ACTIVE_BELOW_PEAK_DB / 20)]
     return float(np.sqrt(np.mean(active ** 2)))
-
-
-def _soft_limit(audio: np.ndarray) -> np.ndarray:
-    """Linear below the knee, tanh above it: loud requests saturate smoothly instead of clipping hard."""
-    knee = 0.8 * PEAK_CEILING
-    magnitude = np.abs(audio)
-    over = magnitude > knee
-    if not over.any():
-        return audio.astype(np.float32)
-    room = PEAK_CEILING - knee
-    limited = np.where(over, np.sign(audio) * (knee + room * np.tanh((magnitude - knee) / room)), audio)
-    return limited.astype(np.float32)
