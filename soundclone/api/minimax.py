@@ -8,7 +8,6 @@ SoundClone dialect: synchronous calls submit a task and wait for it.
 from __future__ import annotations
 
 import json
-import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from soundclone.api.state import ApiState
 from soundclone.domain import minimax as mm
 from soundclone.domain import pricing
 from soundclone.domain.errors import ErrorKind, ServiceError, invalid
+from soundclone.domain.ids import new_number
 from soundclone.domain.tasks import TaskKind
 from soundclone.speech.catalog import SYSTEM_VOICES, system_voice_ids
 from soundclone.store import accounts, files, tasks, voices
@@ -326,9 +326,9 @@ def t2a_async_v2(body: AsyncBody, state: StateDep, caller: CallerDep) -> dict:
         voice_modify=body.voice_modify, pronunciation=body.pronunciation_dict, rate_field="audio_sample_rate",
         formats=mm.ASYNC_FORMATS, subtitle=True,
     )
-    number = secrets.randbelow(files.MAX_FILE_ID - 10**9) + 10**9
     output_file_id = files.new_file_id()
-    task = _submit_speech(state, caller, order, extra={"async": True, "outputFileId": output_file_id}, number=number)
+    task = _submit_speech(state, caller, order, extra={"async": True, "outputFileId": output_file_id},
+                          number=new_number())
     return {"task_id": task.number, "task_token": uuid.uuid4().hex, "file_id": output_file_id,
             "usage_characters": order.usage_characters, "base_resp": base_resp()}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 
 TASK_PREFIX = "audio_"
@@ -10,7 +11,13 @@ VOICE_PREFIX = "model_"
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _TASK_ID = re.compile(rf"{TASK_PREFIX}{_UUID}")
 _VOICE_ID = re.compile(rf"{VOICE_PREFIX}[0-9a-f]{{32}}")
+# int64 ids (MiniMax file_id, task_id): random, and below 2**53 so JavaScript clients keep every digit.
+NUMBER_MIN, NUMBER_MAX = 10**9, 2**53
 _VOICE_NAMESPACE = uuid.UUID("6b1f6c64-3f55-4f7d-9a53-7d51a6c1c0de")
+
+
+def new_number() -> int:
+    return NUMBER_MIN + secrets.randbelow(NUMBER_MAX - NUMBER_MIN)
 
 
 def new_task_id() -> str:

@@ -120,25 +120,27 @@ def _synthesize(ctx: JobContext, task: Task, order: SpeechOrder, profile: VoiceP
                                emotion=order.emotion)
     script = speech_script(order.text, strip_interjections=order.model.startswith("speech-2.8"))
     spec = order.audio
-    chunks: list[int] = []
+    rate = ctx.engine.sample_rate
+    streamed: list[np.ndarray] = []
 
     def publish(samples: np.ndarray) -> None:
-        shaped = samples if modify.is_neutral else effects.apply(samples, ctx.engine.sample_rate, modify)
-        data = encode_audio(shaped, ctx.engine.sample_rate, fmt=spec.format, bitrate=spec.bitrate,
-                            out_rate=spec.sample_rate, channels=spec.channel, bare=True)
-        ctx.blobs.put(stream_key(task.id, len(chunks), spec.format), data)
-        chunks.append(len(data))
+        piece = effects.apply(samples, rate, modify)
+        ctx.blobs.put(stream_key(task.id, len(streamed), spec.format),
+                      encode_audio(piece, rate, fmt=spec.format, bitrate=spec.bitrate, out_rate=spec.sample_rate,
+                                   channels=spec.channel, bare=True))
+        streamed.append(piece)
 
     rendering = render_script(ctx.engine, script, profile, options, on_audio=publish if order.stream else None)
-    samples = rendering.samples if modify.is_neutral else effects.apply(rendering.samples, rendering.sample_rate, modify)
+    # a stream's whole audio is the sentences it sent: the effects run once and the two never disagree
+    samples = np.concatenate(streamed) if streamed else effects.apply(rendering.samples, rate, modify)
     if order.watermark:
-        samples = watermark.embed(samples, rendering.sample_rate, key=ctx.settings.secret_key)
-    data = encode_audio(samples, rendering.sample_rate, fmt=spec.format, bitrate=spec.bitrate,
-                        out_rate=spec.sample_rate, channels=spec.channel)
+        samples = watermark.embed(samples, rate, key=ctx.settings.secret_key)
+    data = encode_audio(samples, rate, fmt=spec.format, bitrate=spec.bitrate, out_rate=spec.sample_rate,
+                        channels=spec.channel)
     audio_key = f"tasks/{task.id}/audio.{spec.format}"
     ctx.blobs.put(audio_key, data)
-    result = {"audioKey": audio_key, "chunks": len(chunks),
-              "extraInfo": _extra_info(order, data, len(samples) / rendering.sample_rate)}
+    result = {"audioKey": audio_key, "chunks": len(streamed),
+              "extraInfo": _extra_info(order, data, len(samples) / rate)}
     if order.subtitle or task.request.get("async"):
         key = f"tasks/{task.id}/subtitles.json"
         ctx.blobs.put(key, json.dumps(_segments(rendering, order), ensure_ascii=False).encode())

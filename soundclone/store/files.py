@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from soundclone.domain.ids import new_number
 from soundclone.store.models import StoredFile
-
-# JSON numbers above 2**53 lose precision in JavaScript clients; ids stay below it.
-MAX_FILE_ID = 2**53
 
 
 def new_file_id() -> int:
-    return secrets.randbelow(MAX_FILE_ID - 10**9) + 10**9
+    return new_number()
 
 
 def add_file(
