@@ -51,7 +51,8 @@ def models() -> None:
     from soundclone.speech.engine import load_engine
 
     settings = _settings()
-    engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads)
+    engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
+                         enroll_steps=settings.enroll_steps)
     engine.prepare()
     click.echo(f"engine {engine.name} ready: models checked in {settings.resolved_model_dir}")
 
@@ -119,7 +120,8 @@ def _local_engine():  # noqa: ANN202
     from soundclone.speech.engine import load_engine
 
     settings = _settings()
-    return load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads)
+    return load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
+                         enroll_steps=settings.enroll_steps)
 
 
 def _enroll_file(engine, reference: str):  # noqa: ANN001, ANN202
@@ -131,8 +133,14 @@ def _enroll_file(engine, reference: str):  # noqa: ANN001, ANN202
 
     audio = decode_audio(Path(reference), sample_rate=ANALYSIS_RATE)
     activity = detect_speech(audio.samples, audio.sample_rate)
-    click.echo(f"reference: {audio.duration_s:.1f} s, {activity.speech_s:.1f} s of speech; enrolling...", err=True)
-    return engine.enroll(speech_only(audio.samples, audio.sample_rate, activity), audio.sample_rate)
+    click.echo(f"reference: {audio.duration_s:.1f} s, {activity.speech_s:.1f} s of speech", err=True)
+    speech = speech_only(audio.samples, audio.sample_rate, activity)
+    with click.progressbar(length=1, label="cloning the voice (steps)", file=sys.stderr) as bar:
+        def advance(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        return engine.enroll(speech, audio.sample_rate, progress=advance)
 
 
 @main.command()
@@ -145,8 +153,8 @@ def enroll(reference: str, out: str) -> None:
     engine = _local_engine()
     profile = _enroll_file(engine, reference)
     Path(out).write_bytes(profile.to_bytes())
-    click.echo(f"voice profile written to {out} ({profile.details.get('packs')}, similarity "
-               f"{profile.details.get('similarity')})")
+    click.echo(f"voice profile written to {out} (started from {profile.details.get('start_pack')}, "
+               f"{profile.details.get('enroll_seconds')} s)")
 
 
 @main.command()

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
 
     engine: str = "kokoro"
     engine_threads: int = 2
+    enroll_steps: int = Field(30, ge=1, le=1000)           # style-inversion steps per cloned voice (~2 s each on 2 cores)
     model_dir: Path | None = None
     workers: int = 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,6 +12,10 @@ import pytest
 from soundclone.settings import Settings
 from soundclone.store import accounts
 from soundclone.store.db import make_engine, make_sessionmaker, migrate, transaction
+
+# Cloning runs the real style inversion in tests, with few steps (each is ~2 s of CPU); bench/quality.py
+# measures the default. Set here so worker processes the tests start inherit it.
+os.environ.setdefault("SOUNDCLONE_ENROLL_STEPS", "3")
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH_DIR = ROOT / ".cache" / "speech"

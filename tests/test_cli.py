@@ -23,7 +23,9 @@ def test_enroll_then_speak_with_the_profile(tmp_path):
     profile = tmp_path / "voice.profile"
     enrolled = soundclone("enroll", str(REFERENCE_WAV), "--out", str(profile), tmp_path=tmp_path)
     assert enrolled.returncode == 0, enrolled.stderr
-    assert VoiceProfile.from_bytes(profile.read_bytes()).details["packs"]
+    details = VoiceProfile.from_bytes(profile.read_bytes()).details
+    assert details["method"] == "style-inversion-v1" and details["steps"] == 3 and details["start_pack"] == "jm_kumo"
+    assert "cloning the voice" in enrolled.stderr  # progress is shown
     out = tmp_path / "out.wav"
     spoken = soundclone("speak", "--voice", str(profile), "--text", "Hello there.<#1#>Goodbye now.", "--out", str(out),
                         "--language", "English", "--speed", "1.2", tmp_path=tmp_path)

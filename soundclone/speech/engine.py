@@ -7,7 +7,7 @@ AudioChunk per sentence that carries its own sample rate and word timings.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -82,14 +82,16 @@ class Engine(Protocol):
     def system_voices(self) -> dict[str, VoiceProfile]:
         """Built-in voices by id (the same ids speech.catalog lists)."""
 
-    def enroll(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile: ...
+    def enroll(self, samples: np.ndarray, sample_rate: int,
+               progress: Callable[[int, int], None] | None = None) -> VoiceProfile:
+        """Clone a voice from reference speech; `progress(done, total)` reports long work."""
 
     def synthesize(self, text: str, voice: VoiceProfile, options: SynthesisOptions) -> Iterator[AudioChunk]: ...
 
 
-def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2) -> Engine:
+def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2, enroll_steps: int = 30) -> Engine:
     if name == "kokoro":
         from soundclone.speech.kokoro.engine import KokoroEngine
 
-        return KokoroEngine.load(model_dir=model_dir, threads=threads)
+        return KokoroEngine.load(model_dir=model_dir, threads=threads, enroll_steps=enroll_steps)
     raise SpeechError(f"unknown engine {name!r}; available: kokoro")

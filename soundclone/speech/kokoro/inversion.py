@@ -1,0 +1,191 @@
+"""Enrollment by style inversion: find the timbre half of Kokoro's style vector that sounds like the speaker.
+
+Steps (each measured in bench/quality.py; research/differentiable-kokoro.md has the background):
+1. The reference's GE2E speaker embedding is the target (speaker_encoder.py).
+2. The starting voice is the system pack whose speech is closest to the target (pack embeddings
+   are computed once per model and cached beside it).
+3. Training material: fixed sentences spoken by the starting pack through ONNX Runtime, keeping
+   the decoder's inputs (aligned text features, F0, energy). Durations, F0 and energy stay those
+   of the starting pack: only the decoder's 128 timbre dimensions are optimized.
+4. Adam on one shared offset to the timbre dimensions, loss 1 - cosine(GE2E(decoder(crop)), target)
+   plus a small pull toward the start, on random crops of the training sentences (the decoder is
+   convolutional, so a crop costs in proportion to its length).
+5. The profile's style table is the pack's, with the offset added to every row's timbre half;
+   synthesis stays on ONNX Runtime.
+
+PyTorch is imported here only; the API process never imports this module.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from soundclone.speech.profile import VoiceProfile
+
+if TYPE_CHECKING:
+    from soundclone.speech.kokoro.engine import KokoroEngine
+
+TIMBRE_DIMS = 128
+TRAINING_LANGUAGE = "en"
+TRAINING_SENTENCES = (
+    "The north wind and the sun were disputing which was the stronger, when a traveler came along.",
+    "She sells fresh bread at the market every morning, and the whole street smells of it.",
+    "Would you like to join us for a quiet walk by the river this evening?",
+    "Numbers such as forty two and seven hundred were written on the old wooden board.",
+)
+PACK_CACHE_NAME = "kokoro-pack-embeddings-v1.json"
+
+
+@dataclass(frozen=True)
+class InversionSettings:
+    steps: int = 30
+    learning_rate: float = 0.025
+    crop_frames: int = 80           # decoder frames (25 ms each): 2 s of speech per step
+    pull_toward_start: float = 0.01  # weight of the squared L2 distance from the starting timbre
+    threads: int = 2
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class TrainingSentence:
+    style_row: np.ndarray    # [1, 256] the pack row for this sentence's length
+    text: np.ndarray         # [1, 512, frames]
+    f0: np.ndarray           # [1, 2 * frames]
+    energy: np.ndarray       # [1, 2 * frames]
+
+
+Progress = Callable[[int, int], None]
+
+
+class StyleInverter:
+    def __init__(self, engine: "KokoroEngine", settings: InversionSettings | None = None) -> None:
+        self.engine = engine
+        self.settings = settings or InversionSettings()
+
+    def enroll(self, samples: np.ndarray, sample_rate: int, progress: Progress | None = None) -> VoiceProfile:
+        import torch
+
+        from soundclone.speech import analysis
+        from soundclone.speech.speaker_encoder import cosine, shared_encoder
+
+        torch.set_num_threads(self.settings.threads)
+        started = time.monotonic()
+        encoder = shared_encoder()
+        target = encoder.embed(samples, sample_rate)
+        pack_scores = {name: cosine(target, np.array(e)) for name, e in self.pack_embeddings().items()}
+        start = max(pack_scores, key=pack_scores.get)
+        table = self.engine.packs[start]
+        sentences = [self._training_sentence(s, table) for s in TRAINING_SENTENCES]
+        offset, losses = self._optimize(sentences, torch.from_numpy(target), progress)
+        style = table.copy()
+        style[:, :TIMBRE_DIMS] += offset
+        return VoiceProfile(
+            engine=self.engine.name,
+            style=style,
+            reference_f0_hz=analysis.median_f0(samples, sample_rate),
+            details={
+                "method": "style-inversion-v1",
+                "start_pack": start,
+                "pack_similarity": {k: round(v, 4) for k, v in pack_scores.items()},
+                "steps": self.settings.steps,
+                "loss_first": round(losses[0], 4), "loss_last": round(float(np.mean(losses[-4:])), 4),
+                "offset_norm": round(float(np.linalg.norm(offset)), 3),
+                "voice_f0_hz": _voiced_median(np.concatenate([s.f0.reshape(-1) for s in sentences])),
+                "enroll_seconds": round(time.monotonic() - started, 1),
+            },
+        )
+
+    # -- optimization -----------------------------------------------------------------------
+
+    def _optimize(self, sentences: list[TrainingSentence], target, progress: Progress | None):  # noqa: ANN001, ANN202
+        import torch
+
+        from soundclone.speech.kokoro.differentiable import shared_decoder
+        from soundclone.speech.speaker_encoder import shared_encoder
+
+        decoder = shared_decoder(self.engine.model_dir)
+        encoder = shared_encoder()
+        rng = np.random.default_rng(self.settings.seed)
+        offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
+        optimizer = torch.optim.Adam([offset], lr=self.settings.learning_rate)
+        losses = []
+        for step in range(self.settings.steps):
+            sentence = sentences[step % len(sentences)]
+            text, f0, energy = _crop(sentence, self.settings.crop_frames, rng)
+            row = torch.from_numpy(sentence.style_row)
+            style = torch.cat([row[:, :TIMBRE_DIMS] + offset, row[:, TIMBRE_DIMS:]], dim=1)
+            audio = decoder(torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy), style)
+            audio = audio * (0.1 / torch.sqrt(torch.mean(audio ** 2) + 1e-9))   # the engine's output level
+            embedding = encoder.embed_tensor(audio, self.engine.sample_rate)
+            loss = 1 - torch.dot(embedding, target) + self.settings.pull_toward_start * torch.sum(offset ** 2)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            if progress:
+                progress(step + 1, self.settings.steps)
+        return offset.detach().numpy().astype(np.float32), losses
+
+    def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
+        from soundclone.speech.kokoro import model as kokoro_model
+
+        words = self.engine.frontend.words(sentence, TRAINING_LANGUAGE)
+        tokens = _tokens(self.engine.vocab, words)
+        row = table[min(len(tokens) - 3, len(table) - 1)].reshape(1, -1).astype(np.float32)
+        text, f0, energy = self.engine.session.run(
+            [kokoro_model.DECODER_TEXT_OUTPUT, kokoro_model.DECODER_F0_OUTPUT, kokoro_model.DECODER_ENERGY_OUTPUT],
+            {"tokens": np.array([tokens], np.int64), "style": row, "speed": np.ones(1, np.float32),
+             "f0_scale": np.ones(1, np.float32), "f0_range": np.ones(1, np.float32),
+             "f0_center": np.full(1, 200.0, np.float32)},
+        )
+        return TrainingSentence(row, text, f0, energy)
+
+    # -- pack embeddings (cached per model) -------------------------------------------------------
+
+    def pack_embeddings(self) -> dict[str, list[float]]:
+        from soundclone.speech.speaker_encoder import shared_encoder
+
+        path = self.engine.model_dir / PACK_CACHE_NAME
+        if path.exists():
+            cached = json.loads(path.read_text())
+            if set(cached) == set(self.engine.packs):
+                return cached
+        encoder = shared_encoder()
+        table = {}
+        for name, pack in self.engine.packs.items():
+            audio = np.concatenate([self.engine.speak_words(self.engine.frontend.words(s, TRAINING_LANGUAGE), pack,
+                                                            speed=1.0, f0_scale=1.0)[0] for s in TRAINING_SENTENCES])
+            table[name] = encoder.embed(audio, self.engine.sample_rate).tolist()
+        path.write_text(json.dumps(table))
+        return table
+
+
+def _tokens(vocab: dict[str, int], words) -> list[int]:  # noqa: ANN001
+    """Token ids for a short sentence: phonemes, a space between words, a pad at each end."""
+    tokens = [0]
+    for index, word in enumerate(words):
+        if index:
+            tokens.append(vocab[" "])
+        tokens.extend(vocab[c] for c in word.phonemes if c in vocab)
+    return tokens + [0]
+
+
+def _crop(sentence: TrainingSentence, frames: int, rng: np.random.Generator):  # noqa: ANN202
+    total = sentence.text.shape[-1]
+    if total <= frames:
+        return sentence.text, sentence.f0, sentence.energy
+    start = int(rng.integers(0, total - frames + 1))
+    return (np.ascontiguousarray(sentence.text[..., start:start + frames]),
+            np.ascontiguousarray(sentence.f0[..., 2 * start:2 * (start + frames)]),
+            np.ascontiguousarray(sentence.energy[..., 2 * start:2 * (start + frames)]))
+
+
+def _voiced_median(curve: np.ndarray) -> float | None:
+    voiced = curve[curve > 40.0]
+    return round(float(np.median(voiced)), 1) if len(voiced) else None

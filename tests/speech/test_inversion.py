@@ -1,0 +1,90 @@
+"""Style inversion: the differentiable decoder follows ONNX Runtime, gradients reach the timbre, enrollment moves toward the speaker."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+
+from soundclone.speech import analysis
+from soundclone.speech.kokoro.differentiable import shared_decoder
+from soundclone.speech.kokoro.engine import KokoroEngine
+from soundclone.speech.kokoro.inversion import TIMBRE_DIMS, InversionSettings, StyleInverter
+from soundclone.speech.profile import VoiceProfile
+from soundclone.speech.speaker_encoder import cosine, shared_encoder
+from tests.conftest import MODEL_DIR, REFERENCE_WAV
+
+pytestmark = pytest.mark.slow
+SENTENCE = "She sells fresh bread at the market every morning."
+
+
+@pytest.fixture(scope="module")
+def kokoro() -> KokoroEngine:
+    return KokoroEngine.load(model_dir=MODEL_DIR)
+
+
+@pytest.fixture(scope="module")
+def training(kokoro):
+    return StyleInverter(kokoro)._training_sentence(SENTENCE, kokoro.packs["jf_alpha"])
+
+
+def _log_mel(audio: np.ndarray) -> np.ndarray:
+    frames = analysis._frames(analysis.resample(audio, 24_000, 16_000), analysis.FRAME, analysis.HOP)
+    power = np.abs(np.fft.rfft(frames * np.hanning(analysis.FRAME), analysis.N_FFT)) ** 2
+    return np.log(power @ analysis._mel_filterbank(16_000).T + 1e-8)
+
+
+def test_the_torch_decoder_follows_onnx_runtime(kokoro, training):
+    onnx_audio = kokoro.session.run(["audio"], {
+        "tokens": np.array([_tokens_of(kokoro)], np.int64), "style": training.style_row,
+        "speed": np.ones(1, np.float32), "f0_scale": np.ones(1, np.float32),
+        "f0_range": np.ones(1, np.float32), "f0_center": np.full(1, 200.0, np.float32),
+    })[0].reshape(-1)
+    with torch.no_grad():
+        torch_audio = shared_decoder(kokoro.model_dir)(*(torch.from_numpy(a) for a in (
+            training.text, training.f0, training.energy, training.style_row))).numpy()
+    assert len(torch_audio) == len(onnx_audio)
+    a, b = _log_mel(onnx_audio), _log_mel(torch_audio)
+    assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.97
+    level = np.sqrt(np.mean(torch_audio ** 2)) / np.sqrt(np.mean(onnx_audio ** 2))
+    assert 0.7 < level < 1.3
+
+
+def _tokens_of(kokoro) -> list[int]:
+    from soundclone.speech.kokoro.inversion import _tokens
+
+    return _tokens(kokoro.vocab, kokoro.frontend.words(SENTENCE, "en"))
+
+
+def test_gradients_reach_the_timbre_half_only(kokoro, training):
+    style = torch.from_numpy(training.style_row).clone().requires_grad_(True)
+    audio = shared_decoder(kokoro.model_dir)(torch.from_numpy(training.text[..., :60]),
+                                             torch.from_numpy(training.f0[..., :120]),
+                                             torch.from_numpy(training.energy[..., :120]), style)
+    audio.pow(2).mean().backward()
+    assert style.grad[0, :TIMBRE_DIMS].abs().sum() > 0
+    assert style.grad[0, TIMBRE_DIMS:].abs().sum() == 0   # prosody rows feed the predictor, not the decoder
+
+
+def test_enrollment_moves_the_voice_toward_the_speaker(kokoro):
+    samples, rate = sf.read(REFERENCE_WAV, dtype="float32")
+    enrolment, held_out = samples[: 15 * rate], samples[15 * rate:]
+    calls = []
+    settings = InversionSettings(steps=6, learning_rate=0.05, crop_frames=64)
+    profile = StyleInverter(kokoro, settings).enroll(enrolment, rate, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (6, 6) and len(calls) == 6
+    restored = VoiceProfile.from_bytes(profile.to_bytes())
+    start = restored.details["start_pack"]
+    assert start == "jm_kumo"   # the one male pack for a male reader
+    assert np.allclose(restored.style[:, TIMBRE_DIMS:], kokoro.packs[start][:, TIMBRE_DIMS:])  # prosody kept
+    assert restored.details["offset_norm"] > 0.1
+
+    target = shared_encoder().embed(held_out, rate)
+
+    def similarity(voice: VoiceProfile) -> float:
+        words = kokoro.frontend.words("Yesterday I walked to the library and borrowed three books.", "en")
+        audio, _ = kokoro.speak_words(words, voice.style, speed=1.0, f0_scale=1.0)
+        return cosine(shared_encoder().embed(audio, kokoro.sample_rate), target)
+
+    assert similarity(restored) > similarity(kokoro.system_voices()[start]) + 0.01
