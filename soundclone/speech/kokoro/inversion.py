@@ -8,8 +8,9 @@ Steps (each measured in bench/quality.py; research/differentiable-kokoro.md has 
    the decoder's inputs (aligned text features, F0, energy). Durations, F0 and energy stay those
    of the starting pack: only the decoder's 128 timbre dimensions are optimized.
 4. Adam on one shared offset to the timbre dimensions, loss 1 - cosine(GE2E(decoder(crop)), target)
-   plus a small pull toward the start, on random crops of the training sentences (the decoder is
-   convolutional, so a crop costs in proportion to its length).
+   plus a small pull toward the start, on 2.5 s crops of the training sentences (the decoder is
+   convolutional, so a crop costs in proportion to its length); crops are spread evenly, not random,
+   so enrollment is deterministic.
 5. The profile's style table is the pack's, with the offset added to every row's timbre half;
    synthesis stays on ONNX Runtime.
 
@@ -40,16 +41,16 @@ TRAINING_SENTENCES = (
     "Numbers such as forty two and seven hundred were written on the old wooden board.",
 )
 PACK_CACHE_NAME = "kokoro-pack-embeddings-v1.json"
+GOLDEN_FRACTION = 0.6180339887
 
 
 @dataclass(frozen=True)
 class InversionSettings:
     steps: int = 30
     learning_rate: float = 0.025
-    crop_frames: int = 80           # decoder frames (25 ms each): 2 s of speech per step
-    pull_toward_start: float = 0.01  # weight of the squared L2 distance from the starting timbre
+    crop_frames: int = 100          # decoder frames (25 ms each): 2.5 s of speech per step
+    pull_toward_start: float = 0.02  # weight of the squared L2 distance from the starting timbre
     threads: int = 2
-    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,13 +112,12 @@ class StyleInverter:
 
         decoder = shared_decoder(self.engine.model_dir)
         encoder = shared_encoder()
-        rng = np.random.default_rng(self.settings.seed)
         offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
         optimizer = torch.optim.Adam([offset], lr=self.settings.learning_rate)
         losses = []
         for step in range(self.settings.steps):
             sentence = sentences[step % len(sentences)]
-            text, f0, energy = _crop(sentence, self.settings.crop_frames, rng)
+            text, f0, energy = _crop(sentence, self.settings.crop_frames, step // len(sentences))
             row = torch.from_numpy(sentence.style_row)
             style = torch.cat([row[:, :TIMBRE_DIMS] + offset, row[:, TIMBRE_DIMS:]], dim=1)
             audio = decoder(torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy), style)
@@ -176,11 +176,13 @@ def _tokens(vocab: dict[str, int], words) -> list[int]:  # noqa: ANN001
     return tokens + [0]
 
 
-def _crop(sentence: TrainingSentence, frames: int, rng: np.random.Generator):  # noqa: ANN202
+def _crop(sentence: TrainingSentence, frames: int, visit: int):  # noqa: ANN202
+    """The `visit`-th window of a sentence: positions spread by the golden ratio, so crops cover it evenly
+    and the same reference always gives the same voice."""
     total = sentence.text.shape[-1]
     if total <= frames:
         return sentence.text, sentence.f0, sentence.energy
-    start = int(rng.integers(0, total - frames + 1))
+    start = int(((visit * GOLDEN_FRACTION) % 1.0) * (total - frames + 1))
     return (np.ascontiguousarray(sentence.text[..., start:start + frames]),
             np.ascontiguousarray(sentence.f0[..., 2 * start:2 * (start + frames)]),
             np.ascontiguousarray(sentence.energy[..., 2 * start:2 * (start + frames)]))
