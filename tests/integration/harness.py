@@ -74,6 +74,8 @@ class Service:
             "SOUNDCLONE_PORT": str(self.port), "SOUNDCLONE_ALLOW_PRIVATE_URLS": "true",
             "SOUNDCLONE_SECRET_KEY": "integration-secret", "SOUNDCLONE_TASK_LEASE_S": "3",
             "SOUNDCLONE_REAPER_INTERVAL_S": "0.5", "SOUNDCLONE_ENGINE_THREADS": "2",
+            # tests poll several times a second for minutes; the rate limit has its own tests
+            "SOUNDCLONE_RATE_LIMIT_PER_MINUTE": "100000",
         })
         env.update(self.extra_env)
         return env
@@ -162,7 +164,9 @@ def _wait_for(check, what: str, timeout: float = START_TIMEOUT_S) -> None:  # no
 def poll(client: httpx.Client, path: str, *, until: set[str], timeout: float = 240) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        data = client.get(path).json()["data"]
+        body = client.get(path).json()
+        data = body.get("data")
+        assert data is not None, f"{path} answered {body}"
         if data["status"] in until:
             return data
         time.sleep(0.3)
