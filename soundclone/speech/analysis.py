@@ -1,4 +1,4 @@
-"""Measurements on speech, numpy only: resampling, pitch (YIN), MFCC speaker statistics.
+"""Measurements on speech, numpy only: resampling, pitch (YIN), MFCC speaker statistics, level and silences.
 
 The speaker statistic is the one research/differentiable-kokoro.md validated as a judge that
 shares nothing with neural speaker encoders: MFCC 1-19 (40 mel bands, 60-3800 Hz) of non-silent
@@ -22,6 +22,11 @@ SILENCE_BELOW_DB = 35.0    # frames this far under the loudest are silence
 F0_MIN_HZ, F0_MAX_HZ = 60.0, 400.0
 F0_FRAME = 640             # 40 ms: two periods of the lowest pitch
 YIN_THRESHOLD = 0.15
+F0_TRACK_LOWEST_HZ = 2 * ANALYSIS_RATE / F0_FRAME   # 50 Hz: two periods fill one F0 frame
+MIN_VOICED_FRAMES = 10
+SPREAD_PERCENTILES = (10.0, 90.0)
+LEVEL_BLOCK_S = 0.02
+ACTIVE_WITHIN_DB = 40.0    # blocks within this of the loudest are speech, for the level
 COVARIANCE_FLOOR = 1e-3
 
 
@@ -105,11 +110,23 @@ def bhattacharyya(a: SpeakerStats, b: SpeakerStats) -> float:
 
 def pitch_track(samples: np.ndarray, rate: int) -> np.ndarray:
     """F0 in Hz per 10 ms frame (YIN); 0 where unvoiced."""
+    return f0_track(samples, rate)
+
+
+def f0_track(samples: np.ndarray, rate: int, *, low_hz: float = F0_MIN_HZ, high_hz: float = F0_MAX_HZ) -> np.ndarray:
+    """F0 in Hz per 10 ms frame (YIN), searched within [low_hz, high_hz]; 0 where unvoiced.
+
+    `pitch_track` with a search range of one's choosing: widen it to follow a contour that an emotion or a
+    pitch shift stretches past the speaking range (F0_MIN_HZ..F0_MAX_HZ). `low_hz` cannot go below two
+    periods per analysis frame (F0_TRACK_LOWEST_HZ).
+    """
+    if not F0_TRACK_LOWEST_HZ <= low_hz < high_hz:
+        raise ValueError(f"need {F0_TRACK_LOWEST_HZ} <= low_hz < high_hz; got {low_hz}, {high_hz}")
     audio = resample(samples, rate, ANALYSIS_RATE)
     frames = _frames(audio, F0_FRAME, HOP)
     frames = frames - frames.mean(axis=1, keepdims=True)
-    max_lag = int(ANALYSIS_RATE / F0_MIN_HZ)
-    min_lag = int(ANALYSIS_RATE / F0_MAX_HZ)
+    max_lag = int(ANALYSIS_RATE / low_hz)
+    min_lag = int(ANALYSIS_RATE / high_hz)
     window = F0_FRAME - max_lag
     head = np.zeros_like(frames)
     head[:, :window] = frames[:, :window]
@@ -149,3 +166,61 @@ def median_f0(samples: np.ndarray, rate: int) -> float | None:
 
 def semitones(ratio: float) -> float:
     return float(12 * np.log2(ratio))
+
+
+def f0_spread_semitones(samples: np.ndarray, rate: int, *, low_hz: float = F0_MIN_HZ,
+                        high_hz: float = F0_MAX_HZ) -> float | None:
+    """How wide the intonation is: the distance between the 10th and 90th percentiles of log-F0 over the
+    voiced frames, in semitones (robust to a stray octave error); None with too few voiced frames."""
+    track = f0_track(samples, rate, low_hz=low_hz, high_hz=high_hz)
+    voiced = track[track > 0]
+    if len(voiced) < MIN_VOICED_FRAMES:
+        return None
+    low, high = np.percentile(12 * np.log2(voiced), SPREAD_PERCENTILES)
+    return float(high - low)
+
+
+def voiced_median_f0(samples: np.ndarray, rate: int, *, low_hz: float = F0_MIN_HZ,
+                     high_hz: float = F0_MAX_HZ) -> float | None:
+    """`median_f0` with a search range of one's choosing (see f0_track)."""
+    track = f0_track(samples, rate, low_hz=low_hz, high_hz=high_hz)
+    voiced = track[track > 0]
+    return float(np.median(voiced)) if len(voiced) >= MIN_VOICED_FRAMES else None
+
+
+def active_level_db(samples: np.ndarray, rate: int) -> float:
+    """Speech level in dBFS: the RMS of the 20 ms blocks within ACTIVE_WITHIN_DB of the loudest (pauses and
+    silence left out, so a slower or faster rendition of the same text compares fairly)."""
+    audio = np.asarray(samples, np.float64)
+    size = max(1, round(LEVEL_BLOCK_S * rate))
+    blocks = audio[: len(audio) // size * size].reshape(-1, size)
+    if not len(blocks):
+        return float(10 * np.log10(np.mean(audio ** 2) + 1e-20))
+    power = np.mean(blocks ** 2, axis=1)
+    active = power[power >= power.max() * 10 ** (-ACTIVE_WITHIN_DB / 10)]
+    return float(10 * np.log10(np.mean(active) + 1e-20))
+
+
+def silent_spans(samples: np.ndarray, rate: int, *, below_db: float = ACTIVE_WITHIN_DB,
+                 min_s: float = 0.05) -> list[tuple[float, float]]:
+    """Stretches (start, end in seconds) at least `min_s` long where every 10 ms block is more than
+    `below_db` under the loudest block."""
+    audio = np.asarray(samples, np.float64)
+    size = max(1, round(rate * HOP / ANALYSIS_RATE))
+    count = -(-len(audio) // size)
+    padded = np.zeros(count * size)
+    padded[: len(audio)] = audio
+    power = np.mean(padded.reshape(count, size) ** 2, axis=1)
+    if not count or power.max() <= 0:
+        return [(0.0, len(audio) / rate)] if len(audio) / rate >= min_s else []
+    quiet = power < power.max() * 10 ** (-below_db / 10)
+    spans, start = [], None
+    for index, is_quiet in enumerate(np.append(quiet, False)):
+        if is_quiet and start is None:
+            start = index
+        elif not is_quiet and start is not None:
+            begin, end = start * size / rate, min(index * size, len(audio)) / rate
+            if end - begin >= min_s:
+                spans.append((begin, end))
+            start = None
+    return spans

