@@ -224,3 +224,23 @@ def silent_spans(samples: np.ndarray, rate: int, *, below_db: float = ACTIVE_WIT
                 spans.append((begin, end))
             start = None
     return spans
+
+
+BANDWIDTH_FFT = 1024
+BANDWIDTH_FLOOR_DB = 40.0  # the band ends where less than this fraction (-40 dB) of the energy lies above
+
+
+def bandwidth_hz(samples: np.ndarray, rate: int) -> float:
+    """The highest frequency the recording really carries, whatever rate it is stored at: the lowest
+    frequency above which less than -40 dB of the energy lies. Telephone speech resampled to 16 kHz
+    reads about 4 kHz; wideband speech reads close to the Nyquist frequency."""
+    audio = np.asarray(samples, np.float64)
+    if len(audio) < BANDWIDTH_FFT:
+        return rate / 2
+    frames = _frames(audio, BANDWIDTH_FFT, BANDWIDTH_FFT // 2) * np.hanning(BANDWIDTH_FFT)
+    power = np.mean(np.abs(np.fft.rfft(frames, axis=1)) ** 2, axis=0)
+    above = np.cumsum(power[::-1])[::-1]    # energy at and above each bin
+    if above[0] <= 0:
+        return rate / 2
+    inside = np.nonzero(above >= above[0] * 10 ** (-BANDWIDTH_FLOOR_DB / 10))[0]
+    return float((inside[-1] + 1) * rate / BANDWIDTH_FFT)

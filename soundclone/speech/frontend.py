@@ -226,7 +226,7 @@ def _espeak_backend(voice: str):  # noqa: ANN202
 
     EspeakWrapper.set_library(espeakng_loader.get_library_path())
     EspeakWrapper.set_data_path(espeakng_loader.get_data_path())
-    return EspeakBackend(voice, preserve_punctuation=True, with_stress=True, language_switch="remove-flags")
+    return EspeakBackend(voice, preserve_punctuation=True, with_stress=True, language_switch="remove-flags", tie=True)
 
 
 def _merge_punctuation(words: list[Word]) -> list[Word]:

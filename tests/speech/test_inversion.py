@@ -54,7 +54,7 @@ def test_the_torch_decoder_follows_onnx_runtime(kokoro, training):
 def _tokens_of(kokoro) -> list[int]:
     from soundclone.speech.kokoro.inversion import _tokens
 
-    return _tokens(kokoro.vocab, kokoro.frontend.words(SENTENCE, "en"))
+    return _tokens(kokoro.vocab, kokoro.words(SENTENCE, "en"))
 
 
 def test_gradients_reach_the_timbre_half_only(kokoro, training):
@@ -83,7 +83,7 @@ def test_enrollment_moves_the_voice_toward_the_speaker(kokoro):
     target = shared_encoder().embed(held_out, rate)
 
     def similarity(voice: VoiceProfile) -> float:
-        words = kokoro.frontend.words("Yesterday I walked to the library and borrowed three books.", "en")
+        words = kokoro.words("Yesterday I walked to the library and borrowed three books.", "en")
         audio, _ = kokoro.speak_words(words, voice.style, speed=1.0, f0_scale=1.0)
         return cosine(shared_encoder().embed(audio, kokoro.sample_rate), target)
 

@@ -17,6 +17,7 @@ from soundclone.speech.engine import AudioChunk, SynthesisOptions, WordTiming
 from soundclone.speech.frontend import Frontend, Word
 from soundclone.speech.kokoro import model as kokoro_model
 from soundclone.speech.kokoro.enroll import Enroller
+from soundclone.speech.kokoro.symbols import kokoro_phonemes, token_ids
 from soundclone.speech.languages import LanguageDetector
 from soundclone.speech.profile import VoiceProfile
 from soundclone.speech.prosody import EMOTION_PROSODY, normalize_loudness
@@ -99,13 +100,17 @@ class KokoroEngine:
         speed = float(np.clip(options.speed * prosody.rate, *SPEED_LIMITS))
         gain = options.volume * 10 ** (prosody.gain_db / 20)
         for sentence in split_sentences(text):
-            words = self.frontend.words(sentence, language)
+            words = self.words(sentence, language)
             chunk = self.speak_words(words, voice.style, speed=speed, f0_scale=f0_scale,
                                      f0_range=f0_range, f0_center=f0_center)
             if chunk is None:
                 continue
             samples, timings = chunk
             yield AudioChunk(normalize_loudness(samples, gain), self.sample_rate, sentence, timings)
+
+    def words(self, sentence: str, language: str) -> list[Word]:
+        """The frontend's words, their phonemes in the spelling this model was trained on."""
+        return [Word(w.text, kokoro_phonemes(w.phonemes, language)) for w in self.frontend.words(sentence, language)]
 
     def voice_f0_hz(self, voice: VoiceProfile) -> float:
         """The voice's median predicted F0 before any pitch shift: the centre emotions widen or flatten around."""
@@ -122,7 +127,7 @@ class KokoroEngine:
     def _measure_voice_f0(self, style: np.ndarray) -> float:
         """The median of the voiced points of the F0 curve the model predicts for CALIBRATION_SENTENCE."""
         curves = []
-        for group in self._groups(self.frontend.words(CALIBRATION_SENTENCE, CALIBRATION_LANGUAGE)):
+        for group in self._groups(self.words(CALIBRATION_SENTENCE, CALIBRATION_LANGUAGE)):
             tokens, _ = self._tokens(group)
             (curve,) = self.session.run([kokoro_model.DECODER_F0_OUTPUT], self._feeds(
                 tokens, style, speed=1.0, f0_scale=1.0, f0_range=NEUTRAL_F0_RANGE, f0_center=DEFAULT_F0_CENTER_HZ))
@@ -158,7 +163,7 @@ class KokoroEngine:
         group: list[tuple[Word, list[int]]] = []
         used = 2
         for word in words:
-            ids = [self.vocab[c] for c in word.phonemes if c in self.vocab][: MAX_TOKENS - 3]
+            ids = token_ids(word.phonemes, self.vocab)[: MAX_TOKENS - 3]
             if not ids:
                 continue
             if group and used + len(ids) + 1 > MAX_TOKENS:

@@ -81,7 +81,7 @@ class Enroller:
     def _speak(self, style: np.ndarray, semitones: float) -> np.ndarray:
         pieces = []
         for sentence in CALIBRATION_SENTENCES:
-            words = self.engine.frontend.words(sentence, CALIBRATION_LANGUAGE)
+            words = self.engine.words(sentence, CALIBRATION_LANGUAGE)
             result = self.engine.speak_words(words, style, speed=1.0, f0_scale=2 ** (semitones / 12))
             if result is not None:
                 pieces.append(result[0])

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from soundclone.speech.kokoro.symbols import token_ids
 from soundclone.speech.profile import VoiceProfile
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ TRAINING_SENTENCES = (
     "Would you like to join us for a quiet walk by the river this evening?",
     "Numbers such as forty two and seven hundred were written on the old wooden board.",
 )
-PACK_CACHE_NAME = "kokoro-pack-embeddings-v1.json"
+PACK_CACHE_NAME = "kokoro-pack-embeddings-v2.json"
 GOLDEN_FRACTION = 0.6180339887
+NARROW_BAND_HZ = 6_000  # a reference whose band ends below this (telephone speech: ~3.4-4 kHz) is narrow band
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class StyleInverter:
         start = max(pack_scores, key=pack_scores.get)
         table = self.engine.packs[start]
         sentences = [self._training_sentence(s, table) for s in TRAINING_SENTENCES]
-        offset, losses = self._optimize(sentences, torch.from_numpy(target), progress)
+        band_rate = _narrow_band_rate(samples, sample_rate)
+        offset, losses = self._optimize(sentences, torch.from_numpy(target), band_rate, progress)
         style = table.copy()
         style[:, :TIMBRE_DIMS] += offset
         return VoiceProfile(
@@ -96,6 +99,7 @@ class StyleInverter:
                 "pack_similarity": {k: round(v, 4) for k, v in pack_scores.items()},
                 "steps": self.settings.steps,
                 "loss_first": round(losses[0], 4), "loss_last": round(float(np.mean(losses[-4:])), 4),
+                "band_limited_hz": band_rate // 2 if band_rate else None,
                 "offset_norm": round(float(np.linalg.norm(offset)), 3),
                 "voice_f0_hz": _voiced_median(np.concatenate([s.f0.reshape(-1) for s in sentences])),
                 "enroll_seconds": round(time.monotonic() - started, 1),
@@ -104,11 +108,16 @@ class StyleInverter:
 
     # -- optimization -----------------------------------------------------------------------
 
-    def _optimize(self, sentences: list[TrainingSentence], target, progress: Progress | None):  # noqa: ANN001, ANN202
+    def _optimize(self, sentences: list[TrainingSentence], target, band_rate: int | None,  # noqa: ANN001, ANN202
+                  progress: Progress | None):
+        """Adam on the timbre offset. A narrow-band reference (telephone speech, whatever rate it was
+        stored at) has nothing above band_rate / 2, though the encoder listens up to 8 kHz: the synthesized
+        audio passes through the same band before the encoder hears it, so the offset matches the timbre in
+        the band both share instead of trying to make full-band speech sound muffled."""
         import torch
 
         from soundclone.speech.kokoro.differentiable import shared_decoder
-        from soundclone.speech.speaker_encoder import shared_encoder
+        from soundclone.speech.speaker_encoder import resample_tensor, shared_encoder
 
         decoder = shared_decoder(self.engine.model_dir)
         encoder = shared_encoder()
@@ -121,6 +130,9 @@ class StyleInverter:
             row = torch.from_numpy(sentence.style_row)
             style = torch.cat([row[:, :TIMBRE_DIMS] + offset, row[:, TIMBRE_DIMS:]], dim=1)
             audio = decoder(torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy), style)
+            if band_rate:
+                audio = resample_tensor(resample_tensor(audio, self.engine.sample_rate, band_rate), band_rate,
+                                        self.engine.sample_rate)
             audio = audio * (0.1 / torch.sqrt(torch.mean(audio ** 2) + 1e-9))   # the engine's output level
             embedding = encoder.embed_tensor(audio, self.engine.sample_rate)
             loss = 1 - torch.dot(embedding, target) + self.settings.pull_toward_start * torch.sum(offset ** 2)
@@ -135,7 +147,7 @@ class StyleInverter:
     def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
         from soundclone.speech.kokoro import model as kokoro_model
 
-        words = self.engine.frontend.words(sentence, TRAINING_LANGUAGE)
+        words = self.engine.words(sentence, TRAINING_LANGUAGE)
         tokens = _tokens(self.engine.vocab, words)
         row = table[min(len(tokens) - 3, len(table) - 1)].reshape(1, -1).astype(np.float32)
         text, f0, energy = self.engine.session.run(
@@ -159,11 +171,19 @@ class StyleInverter:
         encoder = shared_encoder()
         table = {}
         for name, pack in self.engine.packs.items():
-            audio = np.concatenate([self.engine.speak_words(self.engine.frontend.words(s, TRAINING_LANGUAGE), pack,
+            audio = np.concatenate([self.engine.speak_words(self.engine.words(s, TRAINING_LANGUAGE), pack,
                                                             speed=1.0, f0_scale=1.0)[0] for s in TRAINING_SENTENCES])
             table[name] = encoder.embed(audio, self.engine.sample_rate).tolist()
         path.write_text(json.dumps(table))
         return table
+
+
+def _narrow_band_rate(samples: np.ndarray, sample_rate: int) -> int | None:
+    """For a narrow-band reference, the sample rate whose Nyquist frequency is its band edge; else None."""
+    from soundclone.speech import analysis
+
+    edge = analysis.bandwidth_hz(samples, sample_rate)
+    return int(round(2 * edge)) if edge < NARROW_BAND_HZ else None
 
 
 def _tokens(vocab: dict[str, int], words) -> list[int]:  # noqa: ANN001
@@ -172,7 +192,7 @@ def _tokens(vocab: dict[str, int], words) -> list[int]:  # noqa: ANN001
     for index, word in enumerate(words):
         if index:
             tokens.append(vocab[" "])
-        tokens.extend(vocab[c] for c in word.phonemes if c in vocab)
+        tokens.extend(token_ids(word.phonemes, vocab))
     return tokens + [0]
 
 

@@ -1,0 +1,49 @@
+"""eSpeak NG IPA rewritten into the spelling Kokoro was trained on (pure functions, the real vocabulary)."""
+
+import json
+
+import pytest
+
+from soundclone.speech.frontend import Frontend
+from soundclone.speech.kokoro import model as kokoro_model
+from soundclone.speech.kokoro.symbols import ENGLISH, SUBSTITUTES, TIED, kokoro_phonemes, token_ids, unknown_symbols
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return json.loads((kokoro_model._data_dir() / "vocab.json").read_text(encoding="utf-8"))["vocab"]
+
+
+def test_tied_affricates_and_diphthongs_become_single_symbols_in_every_language():
+    assert kokoro_phonemes("ft͡ʃʲirˈɑ", "ru") == "fʧʲirˈɑ"
+    assert kokoro_phonemes("t͡sˈa͡ɪt", "de") == "ʦˈIt"
+    assert kokoro_phonemes("kwˈa͡ɪ͡ət", "en") == "kwˈIət"   # a stray tie bar is dropped
+
+
+def test_english_takes_the_american_lexicon_spelling():
+    assert kokoro_phonemes("bˈiːt͡ʃ", "en") == "bˈiʧ"
+    assert kokoro_phonemes("bˈɜːd", "en") == "bˈɜɹd"
+    assert kokoro_phonemes("bˈʌɾɚ", "en") == "bˈʌTəɹ"
+    assert kokoro_phonemes("bˈʌɾɚ", "es") == "bˈʌɾɚ"   # other languages keep their symbols
+
+
+def test_every_replacement_is_a_symbol_the_model_has(vocab):
+    for replacement in [*TIED.values(), *ENGLISH.values(), *SUBSTITUTES.values()]:
+        assert all(symbol in vocab for symbol in replacement), replacement
+
+
+def test_symbols_outside_the_vocabulary_are_spoken_as_their_nearest(vocab):
+    assert token_ids("ɫ", vocab) == [vocab["l"]]
+    assert token_ids("pʉ", vocab) == [vocab["p"], vocab["u"]]
+    assert token_ids("t\u032a", vocab) == [vocab["t"]]        # the dental mark refines t; t stays
+    assert unknown_symbols("a\u02de", vocab) == {"\u02de"}
+
+
+@pytest.mark.parametrize("language, sentence", [
+    ("ru", "Вчера вечером мы гуляли по парку."), ("pl", "W sobotę pojechaliśmy nad jezioro."),
+    ("ar", "ذهبت العائلة إلى السوق."), ("sv", "I helgen åkte vi ut till landet."),
+    ("de", "Am Wochenende fahren wir zur Zeit."), ("en", "The children walked along the quiet beach."),
+])
+def test_nothing_espeak_writes_for_these_sentences_is_dropped(vocab, language, sentence):
+    phonemes = "".join(kokoro_phonemes(w.phonemes, language) for w in Frontend().words(sentence, language))
+    assert not unknown_symbols(phonemes, vocab)
