@@ -92,6 +92,15 @@ def transcribe(samples: np.ndarray, rate: int, *, cache: Path, language: str | N
     return Transcript(text, info.language, float(info.language_probability), found)
 
 
+def detect_language(samples: np.ndarray, rate: int, *, cache: Path) -> tuple[str, float]:
+    """Whisper's language identification (the first 30 s) and its probability, without transcribing."""
+    from soundclone.speech.analysis import resample
+
+    audio = resample(np.asarray(samples, np.float32), rate, RATE)
+    language, probability, _ = load(str(cache)).detect_language(audio)
+    return language, float(probability)
+
+
 def normalize(text: str) -> str:
     """Lower case, no punctuation, single spaces (for WER/CER)."""
     text = unicodedata.normalize("NFKC", text).lower()

