@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test fixtures models fuzz-api clean
+.PHONY: install run test fixtures models fuzz-api quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: install fixtures
 # A longer schemathesis run against the OpenAPI document than the suite's small budget.
 fuzz-api: install
 	SCHEMATHESIS_EXAMPLES=500 $(PY) -m pytest -q tests/api/test_schema_fuzz.py
+
+# Speech quality of cloned voices on real speakers and of all 40 languages (~30 min on 2 cores; see README).
+quality: install models
+	$(PY) scripts/fetch_bench_speech.py
+	$(PY) bench/quality.py
 
 clean:
 	rm -rf $(VENV) .cache data

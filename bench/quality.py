@@ -15,7 +15,8 @@ speaker's own held-out speech for reference):
 - DNSMOS SIG / BAK / OVRL; synthesis RTF; enrollment seconds and peak memory (each enrollment runs in
   a fresh process whose maxrss is read; the engine alone takes a few hundred MB of that).
 Then, for the 40 languages of the v2 list: does faster-whisper's language identification hear the
-requested language, and the CER where it does.
+requested language (spoken by one system voice, --language-voice), and the CER when Whisper is told the
+language.
 
 Timings are wall-clock on this machine: other load distorts them (the load average is printed).
 Prints plain-text tables; writes everything to bench/results/quality.json.
@@ -449,6 +450,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--speakers", help="comma-separated speaker ids to benchmark (default: by mode)")
     parser.add_argument("--language-voice", default=LANGUAGE_VOICE,
                         help=f"system voice pack for the per-language table (default {LANGUAGE_VOICE})")
+    parser.add_argument("--languages", default=None,
+                        help="comma-separated language codes for the per-language table, 'none' to skip it "
+                             "(default: all 40, or 10 with --quick)")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the results (default {RESULTS})")
     return parser.parse_args(argv)
 
@@ -461,8 +465,11 @@ def _quiet_judge_threads() -> None:
     torch.set_num_threads(1)
 
 
-def languages_for(quick: bool) -> list[tuple[str, str]]:
+def languages_for(quick: bool, chosen: str | None = None) -> list[tuple[str, str]]:
     pairs = list(ALL_LANGUAGES.items())
+    if chosen is not None:
+        codes = set(chosen.split(",")) - {"none"}
+        return [(n, c) for n, c in pairs if c in codes]
     return [(n, c) for n, c in pairs if c in QUICK_LANGUAGES] if quick else pairs
 
 
@@ -498,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     log("languages")
     language_rows = []
     voice = engine.system_voices()[args.language_voice]
-    for name, code in languages_for(args.quick):
+    for name, code in languages_for(args.quick, args.languages):
         language_rows.append({"voice": args.language_voice, **measure_language(engine, voice, name, code)})
         log(f"  {code}: heard {language_rows[-1]['heard_as']}")
     print_languages(language_rows)

@@ -24,7 +24,7 @@ CALIBRATION_SENTENCES = (
     "The north wind and the sun were disputing which was the stronger, when a traveler came along.",
     "She sells fresh bread at the market every morning, and the whole street smells of it.",
 )
-CACHE_NAME = "kokoro-calibration-v1.json"
+CACHE_NAME = "kokoro-calibration-v2.json"   # v2: phonemes in the model's training spelling
 BLEND_WEIGHTS = (0.7, 0.5)          # weight of the best pack against the second best
 PITCH_FRACTIONS = (0.5, 1.0)        # how much of the reference's F0 difference to apply
 MAX_SHIFT_SEMITONES = 6.0
