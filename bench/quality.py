@@ -447,7 +447,8 @@ def print_languages(rows: list[dict]) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 speakers, 10 languages, one sentence each")
-    parser.add_argument("--speakers", help="comma-separated speaker ids to benchmark (default: by mode)")
+    parser.add_argument("--speakers", help="comma-separated speaker ids to benchmark, 'none' for the language table only "
+                             "(default: by mode)")
     parser.add_argument("--language-voice", default=LANGUAGE_VOICE,
                         help=f"system voice pack for the per-language table (default {LANGUAGE_VOICE})")
     parser.add_argument("--languages", default=None,
@@ -480,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     speakers = load_speakers()
     wanted = args.speakers.split(",") if args.speakers else list(QUICK_SPEAKERS if args.quick else FULL_SPEAKERS)
+    wanted = [w for w in wanted if w != "none"]
     missing = set(wanted) - {s.id for s in speakers}
     if missing:
         raise SystemExit(f"unknown speakers {sorted(missing)}; extracted: {[s.id for s in speakers]}")
@@ -500,7 +502,8 @@ def main(argv: list[str] | None = None) -> int:
     for speaker in [s for s in speakers if s.id in wanted]:
         log(f"speaker {speaker.id}")
         results[speaker.id] = measure_speaker(engine, speaker, counts, calibrations)
-    print_results(results)
+    if results:
+        print_results(results)
 
     log("languages")
     language_rows = []
@@ -518,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full", "elapsed_s": elapsed, "load_average": [load_before, load_after],
         "speakers": {s.id: s.meta for s in speakers},
         "calibration": {name: vars(c) for name, c in calibrations.items()},
-        "results": results, "averages": {m: averages(results, m) for m in METHODS}, "languages": language_rows,
+        "results": results, "averages": {m: averages(results, m) for m in METHODS} if results else {}, "languages": language_rows,
         "languages_correct": sum(r["correct"] for r in language_rows),
     })
     return 0

@@ -69,7 +69,8 @@ class Frontend:
             return self._japanese(sentence)
         if language not in ESPEAK_VOICES:
             raise UnsupportedLanguageError(f"language {language!r} is not supported by the embedded engine")
-        return self._espeak_words(sentence, ESPEAK_VOICES[language])
+        words = self._espeak_words(sentence, ESPEAK_VOICES[language])
+        return [Word(w.text, cantonese_ipa(w.phonemes)) for w in words] if language == "yue" else words
 
     def _espeak_words(self, sentence: str, voice: str) -> list[Word]:
         backend = self._espeak.get(voice)
@@ -217,6 +218,38 @@ def _as_written(words: list[Word], sentence: str) -> list[Word]:
             written[-1] = Word(written[-1].text, f"{written[-1].phonemes} {word.phonemes}".strip())
         start = max(start, end)
     return written
+
+
+# eSpeak NG's Cantonese voice writes Jyutping letters (aa, eoi, c, z, ng), not IPA, with the tone as a digit
+# after the nucleus (tone 3 as ɜ). Jyutping -> IPA by the standard correspondences (Linguistic Society of
+# Hong Kong scheme); p/t/k after the tone are unreleased codas, elsewhere aspirated initials.
+_JYUTPING = re.compile(r"aai|aau|aa|eoi|eo|oe|yu|n[gɡ]|ei|ou|oi|ui|ai|au|a|e|o|c|z|[ptk](?![\u02c8a-z])|[ptk]|[bdɡg]|ɜ")
+_JYUTPING_IPA = {
+    "aai": "aːi", "aau": "aːu", "aa": "aː", "eoi": "ɵy", "eo": "ɵ", "oe": "œ", "yu": "y", "ng": "ŋ", "nɡ": "ŋ",
+    "ei": "ei", "ou": "ou", "oi": "ɔy", "ui": "uy", "ai": "ɐi", "au": "ɐu", "a": "ɐ", "e": "ɛ", "o": "ɔ",
+    "c": "t͡sʰ", "z": "t͡s", "b": "p", "d": "t", "ɡ": "k", "g": "k", "ɜ": "3",
+}
+_TONE_OR_SPACE = "123456ɜ "
+
+
+def cantonese_ipa(jyutping: str) -> str:
+    """eSpeak NG's Cantonese output (Jyutping with tie bars) as IPA, tones kept as digits."""
+    plain = jyutping.replace("\u0361", "")
+    out, index = [], 0
+    while index < len(plain):
+        match = _JYUTPING.match(plain, index)
+        if match is None:
+            out.append(plain[index])
+            index += 1
+            continue
+        token = match.group()
+        if token in "ptk":
+            after_tone = index > 0 and plain[index - 1] in _TONE_OR_SPACE[:-1]
+            out.append(token if after_tone else token + "ʰ")
+        else:
+            out.append(_JYUTPING_IPA[token])
+        index = match.end()
+    return "".join(out)
 
 
 def _espeak_backend(voice: str):  # noqa: ANN202

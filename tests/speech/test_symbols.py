@@ -43,7 +43,25 @@ def test_symbols_outside_the_vocabulary_are_spoken_as_their_nearest(vocab):
     ("ru", "Вчера вечером мы гуляли по парку."), ("pl", "W sobotę pojechaliśmy nad jezioro."),
     ("ar", "ذهبت العائلة إلى السوق."), ("sv", "I helgen åkte vi ut till landet."),
     ("de", "Am Wochenende fahren wir zur Zeit."), ("en", "The children walked along the quiet beach."),
+    ("yue", "我哋今晚去茶餐廳食飯。"), ("vi", "Sáng nay tôi đi chợ mua rau."),
 ])
 def test_nothing_espeak_writes_for_these_sentences_is_dropped(vocab, language, sentence):
     phonemes = "".join(kokoro_phonemes(w.phonemes, language) for w in Frontend().words(sentence, language))
     assert not unknown_symbols(phonemes, vocab)
+
+
+def test_espeak_cantonese_jyutping_becomes_ipa_with_tones_and_unreleased_codas():
+    from soundclone.speech.frontend import cantonese_ipa
+
+    espeak = "ŋˈo5 dˈe͡i2 ɡˈa1m mˈa͡a5n hˈe͡o͡iɜ cˈa͡a4 tˈe͡n͡ɡ1 sˈi6k"   # 我哋今晚去茶廳食
+    assert cantonese_ipa(espeak) == "ŋˈɔ5 tˈei2 kˈɐ1m mˈaː5n hˈɵy3 t͡sʰˈaː4 tʰˈɛŋ1 sˈi6k"
+    assert kokoro_phonemes(cantonese_ipa("cˈa͡a4 hˈe͡o͡iɜ"), "yue") == "ʦʰˈaː↓ hˈɵy→"
+
+
+def test_tones_follow_each_language_s_contours():
+    assert kokoro_phonemes("mˈaːɜ mˌaː2 mˈaː4", "vi") == "mˈaː↗ mˌaː↘ mˈaː↓"   # sắc rises, huyền falls, hỏi dips
+    assert kokoro_phonemes("sˈi6k jˈa1t", "yue") == "sˈi↓k jˈa→t"
+
+
+def test_danish_stod_does_not_break_the_word():
+    assert kokoro_phonemes("sˈʔ͡ykləðə stʁˈ?͡ɑnən", "da") == "sˈykləðə stʁˈɑnən"

@@ -16,7 +16,8 @@ articulation, or the same vowel height and rounding). Diacritics that only refin
 syllabic, non-syllabic, pharyngealized) are dropped, the base sound stays.
 
 Tone digits become the four Mandarin tone arrows Kokoro knows (→ high level, ↗ rising, ↘ falling,
-↓ low), by the contour of the tone: an approximation, but a tone the model renders beats none.
+↓ low), by the contour of each language's tone (TONES): an approximation, but a tone the model renders
+beats none.
 """
 
 from __future__ import annotations
@@ -35,17 +36,34 @@ ENGLISH = {
     "ɬ": "l", "\u0303": "", "e": "A", "ɜːɹ": "ɜɹ", "ɜː": "ɜɹ", "ɪə": "iə", "ː": "", "ɾ": "T", "ʔ": "t",
 }
 ENGLISH_LANGUAGES = ("en",)
+# Tones eSpeak NG writes as digits (and ɜ) after the nucleus, as the Mandarin arrows Kokoro knows by contour:
+# → high level, ↗ rising, ↘ falling, ↓ low. Cantonese (the frontend turns its tone-3 ɜ into 3): 1 high level,
+# 2 high rising, 3 mid level, 4 low falling, 5 low rising, 6 low level. Vietnamese: ngang unmarked, 2 huyền
+# (low falling), ɜ sắc (high rising), 4 hỏi (dipping), 5 ngã (broken rising), 6 nặng (low, glottalized).
+TONES = {
+    "yue": str.maketrans({"1": "→", "2": "↗", "3": "→", "4": "↓", "5": "↗", "6": "↓"}),
+    "vi": str.maketrans({"2": "↘", "ɜ": "↗", "4": "↓", "5": "↗", "6": "↓"}),
+}
 SYLLABIC = re.compile("(\\S)\u0329")   # a syllabic consonant: n̩ -> ᵊn
+
+
+# eSpeak NG writes Danish stød as a glottal stop (or a "?") tied to the vowel it creaks, "sˈʔ͡ykləðə": spoken
+# as a full stop in the middle of the word it breaks the word, so the mark is dropped and the vowel kept.
+STOD = ("ʔ" + TIE, "?" + TIE)
 
 
 def kokoro_phonemes(phonemes: str, language: str) -> str:
     """eSpeak NG IPA (with tie bars) in Kokoro's training spelling for `language`."""
+    for mark in STOD:
+        phonemes = phonemes.replace(mark, "")
     for old, new in TIED.items():
         phonemes = phonemes.replace(old, new)
     if language in ENGLISH_LANGUAGES:
         for old, new in sorted(ENGLISH.items(), key=lambda pair: -len(pair[0])):
             phonemes = phonemes.replace(old, new)
         phonemes = SYLLABIC.sub(r"ᵊ\1", phonemes)
+    if language in TONES:
+        phonemes = phonemes.translate(TONES[language])
     return phonemes.replace(TIE, "")
 
 
@@ -63,8 +81,8 @@ SUBSTITUTES: dict[str, str] = {
     # diacritics and marks that refine a sound already written
     "\u032a": "", "\u0329": "", "\u032f": "", "\u0361": "", "\u035c": "", "ˤ": "", "ʼ": "", "ˑ": "",
     "-": "",
-    # tone digits (eSpeak NG for Cantonese, Vietnamese, Thai), by contour
-    "1": "→", "2": "↗", "3": "→", "4": "↓", "5": "↗", "6": "↓",
+    # tone digits of a language without its own table in TONES (eSpeak NG's Thai): spoken without the tone
+    "1": "", "2": "", "3": "", "4": "", "5": "", "6": "",
 }
 
 
