@@ -338,7 +338,7 @@ def lpc(frame: np.ndarray, order: int) -> np.ndarray:
 def median_formants(samples: np.ndarray, rate: int) -> np.ndarray:
     """Median F1-F3 (Hz) of voiced frames by LPC at 8 kHz; crude, but needs no ears and no model."""
     audio = analysis.resample(samples, rate, 8000).astype(np.float64)
-    voiced = analysis.pitch_track(audio, 8000) > 0      # one value per 10 ms
+    voiced = analysis.f0_track(audio, 8000) > 0      # one value per 10 ms
     found = []
     for index in np.flatnonzero(voiced)[::3]:
         frame = audio[index * 80: index * 80 + 200]

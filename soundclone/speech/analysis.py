@@ -108,17 +108,11 @@ def bhattacharyya(a: SpeakerStats, b: SpeakerStats) -> float:
     return float(term_mean + 0.5 * (log_mixed - 0.5 * (log_a + log_b)))
 
 
-def pitch_track(samples: np.ndarray, rate: int) -> np.ndarray:
-    """F0 in Hz per 10 ms frame (YIN); 0 where unvoiced."""
-    return f0_track(samples, rate)
-
-
 def f0_track(samples: np.ndarray, rate: int, *, low_hz: float = F0_MIN_HZ, high_hz: float = F0_MAX_HZ) -> np.ndarray:
     """F0 in Hz per 10 ms frame (YIN), searched within [low_hz, high_hz]; 0 where unvoiced.
 
-    `pitch_track` with a search range of one's choosing: widen it to follow a contour that an emotion or a
-    pitch shift stretches past the speaking range (F0_MIN_HZ..F0_MAX_HZ). `low_hz` cannot go below two
-    periods per analysis frame (F0_TRACK_LOWEST_HZ).
+    The default range is the speaking range; widen it to follow a contour that an emotion or a pitch shift
+    stretches past it. `low_hz` cannot go below two periods per analysis frame (F0_TRACK_LOWEST_HZ).
     """
     if not F0_TRACK_LOWEST_HZ <= low_hz < high_hz:
         raise ValueError(f"need {F0_TRACK_LOWEST_HZ} <= low_hz < high_hz; got {low_hz}, {high_hz}")
@@ -158,10 +152,12 @@ def _valley_bottom(values: np.ndarray, start: int) -> int:
     return index
 
 
-def median_f0(samples: np.ndarray, rate: int) -> float | None:
-    track = pitch_track(samples, rate)
+def median_f0(samples: np.ndarray, rate: int, *, low_hz: float = F0_MIN_HZ,
+              high_hz: float = F0_MAX_HZ) -> float | None:
+    """Median F0 of the voiced frames (searched within [low_hz, high_hz]); None with too few voiced frames."""
+    track = f0_track(samples, rate, low_hz=low_hz, high_hz=high_hz)
     voiced = track[track > 0]
-    return float(np.median(voiced)) if len(voiced) >= 10 else None
+    return float(np.median(voiced)) if len(voiced) >= MIN_VOICED_FRAMES else None
 
 
 def semitones(ratio: float) -> float:
@@ -178,14 +174,6 @@ def f0_spread_semitones(samples: np.ndarray, rate: int, *, low_hz: float = F0_MI
         return None
     low, high = np.percentile(12 * np.log2(voiced), SPREAD_PERCENTILES)
     return float(high - low)
-
-
-def voiced_median_f0(samples: np.ndarray, rate: int, *, low_hz: float = F0_MIN_HZ,
-                     high_hz: float = F0_MAX_HZ) -> float | None:
-    """`median_f0` with a search range of one's choosing (see f0_track)."""
-    track = f0_track(samples, rate, low_hz=low_hz, high_hz=high_hz)
-    voiced = track[track > 0]
-    return float(np.median(voiced)) if len(voiced) >= MIN_VOICED_FRAMES else None
 
 
 def active_level_db(samples: np.ndarray, rate: int) -> float:

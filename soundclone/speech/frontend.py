@@ -229,7 +229,7 @@ _JYUTPING_IPA = {
     "ei": "ei", "ou": "ou", "oi": "ɔy", "ui": "uy", "ai": "ɐi", "au": "ɐu", "a": "ɐ", "e": "ɛ", "o": "ɔ",
     "c": "t͡sʰ", "z": "t͡s", "b": "p", "d": "t", "ɡ": "k", "g": "k", "ɜ": "3",
 }
-_TONE_OR_SPACE = "123456ɜ "
+_TONE_MARKS = "123456ɜ"
 
 
 def cantonese_ipa(jyutping: str) -> str:
@@ -244,7 +244,7 @@ def cantonese_ipa(jyutping: str) -> str:
             continue
         token = match.group()
         if token in "ptk":
-            after_tone = index > 0 and plain[index - 1] in _TONE_OR_SPACE[:-1]
+            after_tone = index > 0 and plain[index - 1] in _TONE_MARKS
             out.append(token if after_tone else token + "ʰ")
         else:
             out.append(_JYUTPING_IPA[token])

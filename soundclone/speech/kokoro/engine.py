@@ -41,7 +41,6 @@ SPEED_LIMITS = (0.25, 4.0)   # speaking rate after emotion, as the duration pred
 VOICE_F0_DETAIL = "voice_f0_hz"
 CALIBRATION_SENTENCE = "She said that the old bridge over the river was closed for the winter."
 CALIBRATION_LANGUAGE = "en"
-VOICED_F0_MIN_HZ = 40.0      # predicted F0 points above this are voiced (unvoiced ones sit near 0-12 Hz)
 VOICE_F0_LIMITS_HZ = (40.0, 1000.0)
 NEUTRAL_F0_RANGE = 1.0
 DEFAULT_F0_CENTER_HZ = 200.0  # cancels out with the neutral range; the centre of a voice with no voiced F0
@@ -132,10 +131,8 @@ class KokoroEngine:
             (curve,) = self.session.run([kokoro_model.DECODER_F0_OUTPUT], self._feeds(
                 tokens, style, speed=1.0, f0_scale=1.0, f0_range=NEUTRAL_F0_RANGE, f0_center=DEFAULT_F0_CENTER_HZ))
             curves.append(np.asarray(curve, np.float32).reshape(-1))
-        curve = np.concatenate(curves) if curves else np.zeros(0, np.float32)
-        voiced = curve[curve > VOICED_F0_MIN_HZ]
-        low, high = VOICE_F0_LIMITS_HZ
-        return float(np.clip(np.median(voiced), low, high)) if len(voiced) else DEFAULT_F0_CENTER_HZ
+        median = kokoro_model.voiced_f0_median(np.concatenate(curves) if curves else np.zeros(0, np.float32))
+        return float(np.clip(median, *VOICE_F0_LIMITS_HZ)) if median is not None else DEFAULT_F0_CENTER_HZ
 
     def speak_words(
         self, words: list[Word], style: np.ndarray, *, speed: float, f0_scale: float,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from soundclone.speech.kokoro import model as kokoro_model
 from soundclone.speech.kokoro.symbols import token_ids
 from soundclone.speech.profile import VoiceProfile
 
@@ -89,6 +90,7 @@ class StyleInverter:
         offset, losses = self._optimize(sentences, torch.from_numpy(target), band_rate, progress)
         style = table.copy()
         style[:, :TIMBRE_DIMS] += offset
+        voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
         return VoiceProfile(
             engine=self.engine.name,
             style=style,
@@ -101,7 +103,7 @@ class StyleInverter:
                 "loss_first": round(losses[0], 4), "loss_last": round(float(np.mean(losses[-4:])), 4),
                 "band_limited_hz": band_rate // 2 if band_rate else None,
                 "offset_norm": round(float(np.linalg.norm(offset)), 3),
-                "voice_f0_hz": _voiced_median(np.concatenate([s.f0.reshape(-1) for s in sentences])),
+                "voice_f0_hz": _rounded(voice_f0),
                 "enroll_seconds": round(time.monotonic() - started, 1),
             },
         )
@@ -145,8 +147,6 @@ class StyleInverter:
         return offset.detach().numpy().astype(np.float32), losses
 
     def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
-        from soundclone.speech.kokoro import model as kokoro_model
-
         words = self.engine.words(sentence, TRAINING_LANGUAGE)
         tokens = _tokens(self.engine.vocab, words)
         row = table[min(len(tokens) - 3, len(table) - 1)].reshape(1, -1).astype(np.float32)
@@ -208,6 +208,5 @@ def _crop(sentence: TrainingSentence, frames: int, visit: int):  # noqa: ANN202
             np.ascontiguousarray(sentence.energy[..., 2 * start:2 * (start + frames)]))
 
 
-def _voiced_median(curve: np.ndarray) -> float | None:
-    voiced = curve[curve > 40.0]
-    return round(float(np.median(voiced)), 1) if len(voiced) else None
+def _rounded(hz: float | None) -> float | None:
+    return round(hz, 1) if hz is not None else None

@@ -36,6 +36,14 @@ DECODER_F0_OUTPUT = "decoder_f0"          # [1, 2*frames] the F0 curve the decod
 DECODER_ENERGY_OUTPUT = "decoder_energy"  # [1, 2*frames]
 SAMPLE_RATE = 24_000
 FRAME_SAMPLES = 600   # one duration unit; sum(durations) * 600 = audio length
+VOICED_F0_MIN_HZ = 40.0   # points of DECODER_F0_OUTPUT above this are voiced (unvoiced ones sit near 0-12 Hz)
+
+
+def voiced_f0_median(curve: np.ndarray) -> float | None:
+    """The median of the voiced points of a predicted F0 curve (DECODER_F0_OUTPUT); None if none is voiced."""
+    curve = np.asarray(curve, np.float32).reshape(-1)
+    voiced = curve[curve > VOICED_F0_MIN_HZ]
+    return float(np.median(voiced)) if len(voiced) else None
 HASH_BLOCK = 1 << 20
 
 
