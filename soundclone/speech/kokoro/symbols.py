@@ -9,8 +9,7 @@ t followed by ʃ, a sequence it rarely saw, and slurs it; `kokoro_phonemes` rewr
 about the training data, listed by misaki's espeak module (EspeakG2P, EspeakFallback).
 
 Kokoro's 114-symbol vocabulary was built for the languages it was trained on. eSpeak NG writes other
-languages with IPA symbols outside it (Russian's dark ɭ, Polish ʑ, Arabic ʕ and ħ, Swedish ʉ, tone digits
-for Cantonese and Vietnamese...). A symbol the model has no token for used to be dropped, so the sound
+languages with IPA symbols outside it (Russian's dark ɭ, Polish ʑ, Arabic ʕ and ħ, Swedish ʉ...). A symbol the model has no token for used to be dropped, so the sound
 vanished; each is now spoken as its nearest symbol in the vocabulary (same place or manner of
 articulation, or the same vowel height and rounding). Diacritics that only refine a sound (dental,
 syllabic, non-syllabic, pharyngealized) are dropped, the base sound stays.
@@ -35,6 +34,7 @@ ENGLISH = {
     "ə͡l": "ᵊl", "ʲo": "jo", "ʲə": "jə", "ʲ": "", "ɚ": "əɹ", "r": "ɹ", "x": "k", "ç": "k", "ɐ": "ə",
     "ɬ": "l", "\u0303": "", "e": "A", "ɜːɹ": "ɜɹ", "ɜː": "ɜɹ", "ɪə": "iə", "ː": "", "ɾ": "T", "ʔ": "t",
 }
+ENGLISH_BY_LENGTH = sorted(ENGLISH.items(), key=lambda pair: -len(pair[0]))
 ENGLISH_LANGUAGES = ("en",)
 # Tones eSpeak NG writes as digits (and ɜ) after the nucleus, as the Mandarin arrows Kokoro knows by contour:
 # → high level, ↗ rising, ↘ falling, ↓ low. Cantonese (the frontend turns its tone-3 ɜ into 3): 1 high level,
@@ -59,7 +59,7 @@ def kokoro_phonemes(phonemes: str, language: str) -> str:
     for old, new in TIED.items():
         phonemes = phonemes.replace(old, new)
     if language in ENGLISH_LANGUAGES:
-        for old, new in sorted(ENGLISH.items(), key=lambda pair: -len(pair[0])):
+        for old, new in ENGLISH_BY_LENGTH:
             phonemes = phonemes.replace(old, new)
         phonemes = SYLLABIC.sub(r"ᵊ\1", phonemes)
     if language in TONES:
