@@ -15,6 +15,7 @@ import pytest
 
 from soundclone.domain.text import MAX_SENTENCE_CHARS, Pause, parse_script, split_sentences
 from soundclone.evaluation import asr
+from soundclone.evaluation.aligner import align_words
 from soundclone.jobs.render import render_script
 from soundclone.speech import analysis
 from soundclone.speech.engine import SynthesisOptions
@@ -255,6 +256,22 @@ def test_english_word_timings_agree_with_asr_word_timestamps(rendering):
     assert matched >= 0.8, figures
     assert np.median(differences) <= 0.12, figures
     assert np.mean(differences <= 0.25) >= 0.85, figures
+
+
+def test_english_word_starts_are_within_100_ms_of_a_forced_aligner(rendering):
+    """Word starts against pocketsphinx's HMM forced alignment of the same text on the rendered audio: the
+    aligner puts a word where its phones are heard, without Whisper's lead. Measured: 44 words, median
+    42 ms (ours about 40 ms late), largest 112 ms, 98 % within 100 ms."""
+    last = rendering.sentences[ASR_SENTENCES - 1]
+    clip = rendering.samples[: round((last.end + 0.1) * rendering.sample_rate)]
+    ours = [w for w in rendering.words if w.start < last.end]
+    aligned = align_words(clip, rendering.sample_rate, " ".join(w.text for w in ours))
+    assert [w.text for w in aligned] == [asr.normalize(w.text) for w in ours]
+    differences = np.array([abs(o.start - a.start) for o, a in zip(ours, aligned)])
+    figures = (f"{len(ours)} words; |start difference| median {np.median(differences) * 1000:.0f} ms, "
+               f"max {differences.max() * 1000:.0f} ms, {np.mean(differences <= 0.1):.0%} within 100 ms")
+    assert np.mean(differences <= 0.1) >= 0.95, figures
+    assert np.median(differences) <= 0.06, figures
 
 
 def test_japanese_gets_one_timing_per_phrase_in_order_covering_the_audio(engine, voice):
