@@ -239,9 +239,9 @@ def test_english_word_timings_agree_with_asr_word_timestamps(rendering):
     where the last one ended, often inside its last phoneme, and a word after a pause or a closure starts
     in the silence. Measured against an HMM forced aligner (pocketsphinx 5, en-us) on four 3-sentence
     renderings, Whisper base starts 45-70 ms early on average with 20-30 % of its starts more than 100 ms
-    off, while every engine start is within 100 ms of the aligner's (median 28-44 ms, about 30 ms late).
-    So against Whisper the median is ~70-95 ms and only ~55-65 % of starts are within 100 ms; the limits
-    below hold that, and a word placed a syllable off, or a sentence's offset lost, breaks them.
+    off; the engine's starts are compared with the aligner's in the next test. So against Whisper the
+    median is ~70-95 ms and only ~55-70 % of starts are within 100 ms; the limits below hold that, and a
+    word placed a syllable off, or a sentence's offset lost, breaks them.
     """
     last = rendering.sentences[ASR_SENTENCES - 1]
     clip = rendering.samples[: round((last.end + 0.1) * rendering.sample_rate)]
