@@ -51,6 +51,18 @@ def test_the_torch_decoder_follows_onnx_runtime(kokoro, training):
     assert 0.7 < level < 1.3
 
 
+def test_the_front_graph_gives_the_whole_graphs_decoder_inputs_and_durations(kokoro, training):
+    feeds = {"tokens": np.array([_tokens_of(kokoro)], np.int64), "style": training.style_row,
+             "speed": np.full(1, 1.2, np.float32), "f0_scale": np.full(1, 0.9, np.float32),
+             "f0_range": np.full(1, 1.3, np.float32), "f0_center": np.full(1, 180.0, np.float32)}
+    names = ["durations", "decoder_text", "decoder_f0", "decoder_energy"]
+    whole = kokoro.session.run(names, feeds)
+    front = kokoro.front_session.run(names, feeds)
+    assert "audio" not in [o.name for o in kokoro.front_session.get_outputs()]
+    for a, b in zip(whole, front):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-5)
+
+
 def _tokens_of(kokoro) -> list[int]:
     from soundclone.speech.kokoro.inversion import _tokens
 

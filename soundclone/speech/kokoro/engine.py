@@ -6,6 +6,7 @@ import hashlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -63,12 +64,17 @@ class KokoroEngine:
     @classmethod
     def load(cls, *, model_dir: Path, threads: int = 2, enroll_steps: int = 30) -> "KokoroEngine":
         files = kokoro_model.resolve(model_dir)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        session = ort.InferenceSession(str(files.model), sess_options=options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(str(files.model), sess_options=_session_options(threads),
+                                       providers=["CPUExecutionProvider"])
         return cls(session=session, vocab=files.vocab, packs=files.packs, model_dir=model_dir,
                    threads=threads, enroll_steps=enroll_steps)
+
+    @cached_property
+    def front_session(self) -> ort.InferenceSession:
+        """The graph up to the decoder's inputs (kokoro/model.py): F0 curves and enrollment's training
+        features without paying for a waveform."""
+        model = kokoro_model.front_model_bytes(self.model_dir / kokoro_model.EDITED_NAME)
+        return ort.InferenceSession(model, sess_options=_session_options(self.threads), providers=["CPUExecutionProvider"])
 
     def system_voices(self) -> dict[str, VoiceProfile]:
         return {name: VoiceProfile(engine=self.name, style=pack) for name, pack in self.packs.items()}
@@ -128,7 +134,7 @@ class KokoroEngine:
         curves = []
         for group in self._groups(self.words(CALIBRATION_SENTENCE, CALIBRATION_LANGUAGE)):
             tokens, _ = self._tokens(group)
-            (curve,) = self.session.run([kokoro_model.DECODER_F0_OUTPUT], self._feeds(
+            (curve,) = self.front_session.run([kokoro_model.DECODER_F0_OUTPUT], self._feeds(
                 tokens, style, speed=1.0, f0_scale=1.0, f0_range=NEUTRAL_F0_RANGE, f0_center=DEFAULT_F0_CENTER_HZ))
             curves.append(np.asarray(curve, np.float32).reshape(-1))
         median = kokoro_model.voiced_f0_median(np.concatenate(curves) if curves else np.zeros(0, np.float32))
@@ -256,6 +262,13 @@ def _word_timings(spans: list[tuple[str, int, int]], frame_starts: np.ndarray, l
             end -= 1
         timings.append(WordTiming(text, float(starts[index] * SECONDS_PER_FRAME), float(end * SECONDS_PER_FRAME)))
     return timings
+
+
+def _session_options(threads: int) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return options
 
 
 def _trim(audio: np.ndarray, timings: list[WordTiming], rate: int):  # noqa: ANN202

@@ -150,7 +150,7 @@ class StyleInverter:
         words = self.engine.words(sentence, TRAINING_LANGUAGE)
         tokens = _tokens(self.engine.vocab, words)
         row = table[min(len(tokens) - 3, len(table) - 1)].reshape(1, -1).astype(np.float32)
-        text, f0, energy = self.engine.session.run(
+        text, f0, energy = self.engine.front_session.run(
             [kokoro_model.DECODER_TEXT_OUTPUT, kokoro_model.DECODER_F0_OUTPUT, kokoro_model.DECODER_ENERGY_OUTPUT],
             {"tokens": np.array([tokens], np.int64), "style": row, "speed": np.ones(1, np.float32),
              "f0_scale": np.ones(1, np.float32), "f0_range": np.ones(1, np.float32),
