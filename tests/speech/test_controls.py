@@ -262,8 +262,9 @@ def test_english_word_timings_agree_with_asr_word_timestamps(rendering):
 
 def test_english_word_starts_are_within_100_ms_of_a_forced_aligner(rendering):
     """Word starts against pocketsphinx's HMM forced alignment of the same text on the rendered audio: the
-    aligner puts a word where its phones are heard, without Whisper's lead. Measured: 44 words, median
-    42 ms (ours about 40 ms late), largest 112 ms, 98 % within 100 ms."""
+    aligner puts a word where its phones are heard, without Whisper's lead. Measured on the five packs:
+    44 words each, median 13-20 ms, 98-100 % within 100 ms (before starts in unbroken speech moved two
+    frames earlier: median 34-44 ms, those starts 35-44 ms late)."""
     last = rendering.sentences[ASR_SENTENCES - 1]
     clip = rendering.samples[: round((last.end + 0.1) * rendering.sample_rate)]
     ours = [w for w in rendering.words if w.start < last.end]
@@ -273,7 +274,7 @@ def test_english_word_starts_are_within_100_ms_of_a_forced_aligner(rendering):
     figures = (f"{len(ours)} words; |start difference| median {np.median(differences) * 1000:.0f} ms, "
                f"max {differences.max() * 1000:.0f} ms, {np.mean(differences <= 0.1):.0%} within 100 ms")
     assert np.mean(differences <= 0.1) >= 0.95, figures
-    assert np.median(differences) <= 0.06, figures
+    assert np.median(differences) <= 0.03, figures
 
 
 def test_japanese_gets_one_timing_per_phrase_in_order_covering_the_audio(engine, voice):
