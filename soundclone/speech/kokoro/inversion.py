@@ -149,13 +149,11 @@ class StyleInverter:
     def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
         words = self.engine.words(sentence, TRAINING_LANGUAGE)
         tokens = _tokens(self.engine.vocab, words)
-        row = table[min(len(tokens) - 3, len(table) - 1)].reshape(1, -1).astype(np.float32)
+        feeds = self.engine._feeds(tokens, table, speed=1.0, f0_scale=1.0, f0_range=1.0, f0_center=200.0)
         text, f0, energy = self.engine.front_session.run(
             [kokoro_model.DECODER_TEXT_OUTPUT, kokoro_model.DECODER_F0_OUTPUT, kokoro_model.DECODER_ENERGY_OUTPUT],
-            {"tokens": np.array([tokens], np.int64), "style": row, "speed": np.ones(1, np.float32),
-             "f0_scale": np.ones(1, np.float32), "f0_range": np.ones(1, np.float32),
-             "f0_center": np.full(1, 200.0, np.float32)},
-        )
+            feeds)
+        row = feeds["style"]
         return TrainingSentence(row, text, f0, energy)
 
     # -- pack embeddings (cached per model) -------------------------------------------------------
