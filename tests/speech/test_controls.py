@@ -234,6 +234,13 @@ def _match_starts(ours, theirs) -> list[float]:
     return differences
 
 
+def _first_sentences(rendering):  # noqa: ANN001, ANN202
+    """The audio of the first ASR_SENTENCES sentences (and a little after) and the engine's words in it."""
+    last = rendering.sentences[ASR_SENTENCES - 1]
+    clip = rendering.samples[: round((last.end + 0.1) * rendering.sample_rate)]
+    return clip, [w for w in rendering.words if w.start < last.end]
+
+
 def test_english_word_timings_agree_with_asr_word_timestamps(rendering):
     """Word starts (subtitles) against faster-whisper's word timestamps on the rendered audio.
 
@@ -245,9 +252,7 @@ def test_english_word_timings_agree_with_asr_word_timestamps(rendering):
     median is ~70-95 ms and only ~55-70 % of starts are within 100 ms; the limits below hold that, and a
     word placed a syllable off, or a sentence's offset lost, breaks them.
     """
-    last = rendering.sentences[ASR_SENTENCES - 1]
-    clip = rendering.samples[: round((last.end + 0.1) * rendering.sample_rate)]
-    ours = [w for w in rendering.words if w.start < last.end]
+    clip, ours = _first_sentences(rendering)
     heard = asr.transcribe(clip, rendering.sample_rate, cache=MODEL_DIR, language="en", words=True)
     differences = np.array(_match_starts(ours, heard.words))
     matched = len(differences) / len(ours)
@@ -265,9 +270,7 @@ def test_english_word_starts_are_within_100_ms_of_a_forced_aligner(rendering):
     aligner puts a word where its phones are heard, without Whisper's lead. Measured on the five packs:
     44 words each, median 13-20 ms, 98-100 % within 100 ms (before starts in unbroken speech moved two
     frames earlier: median 34-44 ms, those starts 35-44 ms late)."""
-    last = rendering.sentences[ASR_SENTENCES - 1]
-    clip = rendering.samples[: round((last.end + 0.1) * rendering.sample_rate)]
-    ours = [w for w in rendering.words if w.start < last.end]
+    clip, ours = _first_sentences(rendering)
     aligned = align_words(clip, rendering.sample_rate, " ".join(w.text for w in ours))
     assert [w.text for w in aligned] == [asr.normalize(w.text) for w in ours]
     differences = np.array([abs(o.start - a.start) for o, a in zip(ours, aligned)])

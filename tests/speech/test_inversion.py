@@ -51,10 +51,9 @@ def test_the_torch_decoder_follows_onnx_runtime(kokoro, training):
     assert 0.7 < level < 1.3
 
 
-def test_the_front_graph_gives_the_whole_graphs_decoder_inputs_and_durations(kokoro, training):
-    feeds = {"tokens": np.array([_tokens_of(kokoro)], np.int64), "style": training.style_row,
-             "speed": np.full(1, 1.2, np.float32), "f0_scale": np.full(1, 0.9, np.float32),
-             "f0_range": np.full(1, 1.3, np.float32), "f0_center": np.full(1, 180.0, np.float32)}
+def test_the_front_graph_gives_the_whole_graphs_decoder_inputs_and_durations(kokoro):
+    feeds = kokoro._feeds(_tokens_of(kokoro), kokoro.packs["jf_alpha"], speed=1.2, f0_scale=0.9, f0_range=1.3,
+                          f0_center=180.0)
     names = ["durations", "decoder_text", "decoder_f0", "decoder_energy"]
     whole = kokoro.session.run(names, feeds)
     front = kokoro.front_session.run(names, feeds)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from soundclone.speech.kokoro import engine as kokoro_engine
 from soundclone.speech.kokoro import model as kokoro_model
 from soundclone.speech.kokoro.symbols import token_ids
 from soundclone.speech.profile import VoiceProfile
@@ -149,7 +150,8 @@ class StyleInverter:
     def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
         words = self.engine.words(sentence, TRAINING_LANGUAGE)
         tokens = _tokens(self.engine.vocab, words)
-        feeds = self.engine._feeds(tokens, table, speed=1.0, f0_scale=1.0, f0_range=1.0, f0_center=200.0)
+        feeds = self.engine._feeds(tokens, table, speed=1.0, f0_scale=1.0, f0_range=kokoro_engine.NEUTRAL_F0_RANGE,
+                                   f0_center=kokoro_engine.DEFAULT_F0_CENTER_HZ)
         text, f0, energy = self.engine.front_session.run(
             [kokoro_model.DECODER_TEXT_OUTPUT, kokoro_model.DECODER_F0_OUTPUT, kokoro_model.DECODER_ENERGY_OUTPUT],
             feeds)
