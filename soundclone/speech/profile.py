@@ -2,6 +2,8 @@
 
 Layout: MAGIC, u16 version, u32 header length, UTF-8 JSON header, then the style table as
 little-endian float32 rows x STYLE_DIM. The header records the table's shape and a sha256 of it.
+Version 2 added the voice's equalizer curve (speech/equalizer.py) to the header; version 1 profiles
+are still read, with a flat curve.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from soundclone.speech import equalizer
 from soundclone.speech.errors import VoiceProfileError
 
 MAGIC = b"SCVP"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 STYLE_DIM = 256
 _PREFIX = struct.Struct("<4sHI")
 MAX_HEADER_BYTES = 64 * 1024
@@ -31,6 +35,7 @@ class VoiceProfile:
     f0_scale: float = 1.0         # the voice's own pitch shift, applied before any requested pitch
     reference_f0_hz: float | None = None
     details: dict = field(default_factory=dict)  # how it was made (packs, weights, scores)
+    equalizer_db: tuple[float, ...] = ()  # per band of equalizer.BAND_CENTERS_HZ; empty = flat
 
     def __post_init__(self) -> None:
         style = np.asarray(self.style, dtype=np.float32)
@@ -41,6 +46,13 @@ class VoiceProfile:
         if not (math.isfinite(self.f0_scale) and 0.25 <= self.f0_scale <= 4.0):
             raise VoiceProfileError(f"f0_scale {self.f0_scale} is outside [0.25, 4]")
         object.__setattr__(self, "style", style)
+        if len(self.equalizer_db):
+            try:
+                object.__setattr__(self, "equalizer_db", equalizer.checked_curve(self.equalizer_db))
+            except ValueError as exc:
+                raise VoiceProfileError(str(exc)) from None
+        else:
+            object.__setattr__(self, "equalizer_db", ())
 
     def style_for(self, token_count: int) -> np.ndarray:
         row = min(max(token_count - 1, 0), len(self.style) - 1)
@@ -51,6 +63,7 @@ class VoiceProfile:
         header = json.dumps({
             "engine": self.engine, "rows": int(self.style.shape[0]), "f0_scale": self.f0_scale,
             "reference_f0_hz": self.reference_f0_hz, "details": self.details,
+            "equalizer_db": [round(v, 3) for v in self.equalizer_db],
             "sha256": hashlib.sha256(table).hexdigest(),
         }).encode()
         return _PREFIX.pack(MAGIC, FORMAT_VERSION, len(header)) + header + table
@@ -62,8 +75,9 @@ class VoiceProfile:
         magic, version, header_len = _PREFIX.unpack_from(data)
         if magic != MAGIC:
             raise VoiceProfileError("not a soundclone voice profile")
-        if version != FORMAT_VERSION:
-            raise VoiceProfileError(f"voice profile format {version} is not supported (this build reads {FORMAT_VERSION})")
+        if version not in READABLE_VERSIONS:
+            raise VoiceProfileError(f"voice profile format {version} is not supported (this build reads "
+                                    f"{', '.join(map(str, READABLE_VERSIONS))})")
         if header_len > MAX_HEADER_BYTES or len(data) < _PREFIX.size + header_len:
             raise VoiceProfileError("voice profile header is damaged")
         try:
@@ -78,4 +92,13 @@ class VoiceProfile:
         return cls(
             engine=header.get("engine", ""), style=style, f0_scale=float(header.get("f0_scale", 1.0)),
             reference_f0_hz=header.get("reference_f0_hz"), details=header.get("details") or {},
+            equalizer_db=_stored_curve(header.get("equalizer_db")),
         )
+
+
+def _stored_curve(value) -> tuple[float, ...]:  # noqa: ANN001
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, (int, float)) for v in value):
+        raise VoiceProfileError("voice profile header is damaged (equalizer curve)")
+    return tuple(float(v) for v in value)

@@ -61,3 +61,18 @@ def test_pack_choice_baseline_makes_a_usable_profile_close_to_the_reference(engi
     _, audio = speak(engine, restored)
     assert len(audio) > 24_000
     assert restored.details["similarity"] >= max(restored.details["pack_similarity"].values())
+
+
+def test_a_voices_equalizer_shapes_its_speech_and_keeps_its_timings(engine, voice):
+    from dataclasses import replace
+
+    from soundclone.speech import equalizer
+
+    boost = np.where((equalizer.BAND_CENTERS_HZ > 900) & (equalizer.BAND_CENTERS_HZ < 2500), 8.0, 0.0)
+    flat_chunks, flat = speak(engine, voice)
+    shaped_chunks, shaped = speak(engine, replace(voice, equalizer_db=tuple(boost)))
+    change = equalizer.band_levels_db(shaped, 24_000) - equalizer.band_levels_db(flat, 24_000)
+    middle = (equalizer.BAND_CENTERS_HZ > 1200) & (equalizer.BAND_CENTERS_HZ < 2000)
+    outside = (equalizer.BAND_CENTERS_HZ > 300) & (equalizer.BAND_CENTERS_HZ < 600)
+    assert 6.5 < change[middle].mean() - change[outside].mean() < 9.0   # loudness is normalized after the filter
+    assert [w.start for w in shaped_chunks[0].words] == [w.start for w in flat_chunks[0].words]

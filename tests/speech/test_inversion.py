@@ -7,7 +7,7 @@ import pytest
 import soundfile as sf
 import torch
 
-from soundclone.speech import analysis
+from soundclone.speech import analysis, equalizer
 from soundclone.speech.kokoro.differentiable import shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import TIMBRE_DIMS, InversionSettings, StyleInverter
@@ -90,6 +90,10 @@ def test_enrollment_moves_the_voice_toward_the_speaker(kokoro):
     assert start == "jm_kumo"   # the one male pack for a male reader
     assert np.allclose(restored.style[:, TIMBRE_DIMS:], kokoro.packs[start][:, TIMBRE_DIMS:])  # prosody kept
     assert restored.details["offset_norm"] > 0.1
+    curve = np.array(restored.equalizer_db)
+    edge = analysis.bandwidth_hz(enrolment, rate) * equalizer.BAND_EDGE_MARGIN
+    assert len(curve) == equalizer.BAND_COUNT and curve[equalizer.BAND_CENTERS_HZ <= edge].any()
+    assert not curve[equalizer.BAND_CENTERS_HZ > edge].any()   # nothing claimed beyond the reference's band
 
     target = shared_encoder().embed(held_out, rate)
 

@@ -15,6 +15,7 @@ import onnxruntime as ort
 from soundclone.domain.text import split_sentences
 from soundclone.speech import analysis
 from soundclone.speech.engine import AudioChunk, SynthesisOptions, WordTiming
+from soundclone.speech.equalizer import equalize
 from soundclone.speech.frontend import Frontend, Word
 from soundclone.speech.kokoro import model as kokoro_model
 from soundclone.speech.kokoro.enroll import Enroller
@@ -112,6 +113,8 @@ class KokoroEngine:
             if chunk is None:
                 continue
             samples, timings = chunk
+            if voice.equalizer_db:
+                samples = equalize(samples, self.sample_rate, voice.equalizer_db)
             yield AudioChunk(normalize_loudness(samples, gain), self.sample_rate, sentence, timings)
 
     def words(self, sentence: str, language: str) -> list[Word]:

@@ -13,6 +13,9 @@ Steps (each measured in bench/quality.py; research/differentiable-kokoro.md has 
    so enrollment is deterministic.
 5. The profile's style table is the pack's, with the offset added to every row's timbre half;
    synthesis stays on ONNX Runtime.
+6. What is left of the difference in long-term spectrum between the reference and the decoder's audio
+   in the last steps becomes the voice's equalizer curve (speech/equalizer.py): a fixed filter at
+   synthesis, measured at no extra cost from audio the optimization made anyway.
 
 PyTorch is imported here only; the API process never imports this module.
 """
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from soundclone.speech import equalizer
 from soundclone.speech.kokoro import engine as kokoro_engine
 from soundclone.speech.kokoro import model as kokoro_model
 from soundclone.speech.kokoro.symbols import token_ids
@@ -46,6 +50,7 @@ TRAINING_SENTENCES = (
 PACK_CACHE_NAME = "kokoro-pack-embeddings-v2.json"
 GOLDEN_FRACTION = 0.6180339887
 NARROW_BAND_HZ = 6_000  # a reference whose band ends below this (telephone speech: ~3.4-4 kHz) is narrow band
+SPECTRUM_STEPS = 12     # the last steps' audio (each training sentence three times) measures the voice's spectrum
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,10 @@ class StyleInverter:
         table = self.engine.packs[start]
         sentences = [self._training_sentence(s, table) for s in TRAINING_SENTENCES]
         band_rate = _narrow_band_rate(samples, sample_rate)
-        offset, losses = self._optimize(sentences, torch.from_numpy(target), band_rate, progress)
+        offset, losses, late_audio = self._optimize(sentences, torch.from_numpy(target), band_rate, progress)
+        curve = equalizer.matching_curve(equalizer.band_levels_db(samples, sample_rate),
+                                         equalizer.band_levels_db(late_audio, self.engine.sample_rate),
+                                         analysis.bandwidth_hz(samples, sample_rate))
         style = table.copy()
         style[:, :TIMBRE_DIMS] += offset
         voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
@@ -96,6 +104,7 @@ class StyleInverter:
             engine=self.engine.name,
             style=style,
             reference_f0_hz=analysis.median_f0(samples, sample_rate),
+            equalizer_db=tuple(curve.tolist()),
             details={
                 "method": "style-inversion-v1",
                 "start_pack": start,
@@ -105,6 +114,7 @@ class StyleInverter:
                 "band_limited_hz": band_rate // 2 if band_rate else None,
                 "offset_norm": round(float(np.linalg.norm(offset)), 3),
                 "voice_f0_hz": _rounded(voice_f0),
+                "equalizer_peak_db": round(float(np.abs(curve).max()), 1),
                 "enroll_seconds": round(time.monotonic() - started, 1),
             },
         )
@@ -126,13 +136,15 @@ class StyleInverter:
         encoder = shared_encoder()
         offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
         optimizer = torch.optim.Adam([offset], lr=self.settings.learning_rate)
-        losses = []
+        losses, late_audio = [], []
         for step in range(self.settings.steps):
             sentence = sentences[step % len(sentences)]
             text, f0, energy = _crop(sentence, self.settings.crop_frames, step // len(sentences))
             row = torch.from_numpy(sentence.style_row)
             style = torch.cat([row[:, :TIMBRE_DIMS] + offset, row[:, TIMBRE_DIMS:]], dim=1)
             audio = decoder(torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy), style)
+            if step >= self.settings.steps - SPECTRUM_STEPS:
+                late_audio.append(audio.detach().numpy().reshape(-1))
             if band_rate:
                 audio = resample_tensor(resample_tensor(audio, self.engine.sample_rate, band_rate), band_rate,
                                         self.engine.sample_rate)
@@ -145,7 +157,7 @@ class StyleInverter:
             losses.append(loss.item())
             if progress:
                 progress(step + 1, self.settings.steps)
-        return offset.detach().numpy().astype(np.float32), losses
+        return offset.detach().numpy().astype(np.float32), losses, np.concatenate(late_audio)
 
     def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
         words = self.engine.words(sentence, TRAINING_LANGUAGE)

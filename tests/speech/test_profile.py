@@ -1,0 +1,54 @@
+"""The voice profile format: round trip, the equalizer curve of version 2, version 1 still read."""
+
+import json
+import struct
+
+import numpy as np
+import pytest
+
+from soundclone.speech.equalizer import BAND_COUNT
+from soundclone.speech.errors import VoiceProfileError
+from soundclone.speech.profile import MAGIC, VoiceProfile
+
+STYLE = np.random.default_rng(0).standard_normal((510, 256)).astype(np.float32)
+CURVE = tuple(np.linspace(-4, 4, BAND_COUNT).round(3))
+
+
+def with_header(data: bytes, version: int, change) -> bytes:  # noqa: ANN001
+    """The profile with its header rewritten by `change` and the given format version."""
+    _, _, length = struct.unpack_from("<4sHI", data)
+    header = json.loads(data[10:10 + length])
+    change(header)
+    raw = json.dumps(header).encode()
+    return struct.pack("<4sHI", MAGIC, version, len(raw)) + raw + data[10 + length:]
+
+
+def test_the_equalizer_curve_survives_a_round_trip():
+    profile = VoiceProfile(engine="kokoro", style=STYLE, equalizer_db=CURVE)
+    again = VoiceProfile.from_bytes(profile.to_bytes())
+    assert again.equalizer_db == pytest.approx(CURVE) and np.array_equal(again.style, STYLE)
+
+
+def test_a_version_1_profile_is_read_with_a_flat_equalizer():
+    data = with_header(VoiceProfile(engine="kokoro", style=STYLE).to_bytes(), 1,
+                       lambda header: header.pop("equalizer_db"))
+    again = VoiceProfile.from_bytes(data)
+    assert again.equalizer_db == () and np.array_equal(again.style, STYLE)
+
+
+@pytest.mark.parametrize("curve, problem", [
+    ("loud", "equalizer"),
+    ([1.0] * (BAND_COUNT - 2), "bands"),
+    ([50.0] * BAND_COUNT, "within"),
+])
+def test_a_damaged_equalizer_curve_is_refused(curve, problem):
+    data = with_header(VoiceProfile(engine="kokoro", style=STYLE, equalizer_db=CURVE).to_bytes(), 2,
+                       lambda header: header.update(equalizer_db=curve))
+    with pytest.raises(VoiceProfileError, match=problem):
+        VoiceProfile.from_bytes(data)
+
+
+def test_an_unknown_format_version_is_refused():
+    data = with_header(VoiceProfile(engine="kokoro", style=STYLE).to_bytes(), 9, lambda header: None)
+    with pytest.raises(VoiceProfileError, match="format 9"):
+        VoiceProfile.from_bytes(data)
