@@ -50,6 +50,8 @@ TRAINING_SENTENCES = (
 PACK_CACHE_NAME = "kokoro-pack-embeddings-v2.json"
 GOLDEN_FRACTION = 0.6180339887
 NARROW_BAND_HZ = 6_000  # a reference whose band ends below this (telephone speech: ~3.4-4 kHz) is narrow band
+OUTPUT_RMS = 0.1        # the engine's output level
+LOG_MEL_FLOOR = 0.01
 SPECTRUM_STEPS = 12     # the last steps' audio (each training sentence three times) measures the voice's spectrum
 
 
@@ -59,6 +61,7 @@ class InversionSettings:
     learning_rate: float = 0.025
     crop_frames: int = 100          # decoder frames (25 ms each): 2.5 s of speech per step
     pull_toward_start: float = 0.02  # weight of the squared L2 distance from the starting timbre
+    content_weight: float = 0.2      # weight of the frame-wise log-mel change from the start (band means removed)
     threads: int = 2
 
 
@@ -93,7 +96,7 @@ class StyleInverter:
         table = self.engine.packs[start]
         sentences = [self._training_sentence(s, table) for s in TRAINING_SENTENCES]
         band_rate = _narrow_band_rate(samples, sample_rate)
-        offset, losses, late_audio = self._optimize(sentences, torch.from_numpy(target), band_rate, progress)
+        offset, losses, late_audio, changes = self._optimize(sentences, torch.from_numpy(target), band_rate, progress)
         curve = equalizer.matching_curve(equalizer.band_levels_db(samples, sample_rate),
                                          equalizer.band_levels_db(late_audio, self.engine.sample_rate),
                                          analysis.bandwidth_hz(samples, sample_rate))
@@ -113,6 +116,7 @@ class StyleInverter:
                 "loss_first": round(losses[0], 4), "loss_last": round(float(np.mean(losses[-4:])), 4),
                 "band_limited_hz": band_rate // 2 if band_rate else None,
                 "offset_norm": round(float(np.linalg.norm(offset)), 3),
+                "content_change_last": round(float(np.mean(changes[-4:])), 4),
                 "voice_f0_hz": _rounded(voice_f0),
                 "equalizer_peak_db": round(float(np.abs(curve).max()), 1),
                 "enroll_seconds": round(time.monotonic() - started, 1),
@@ -137,27 +141,50 @@ class StyleInverter:
         offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
         optimizer = torch.optim.Adam([offset], lr=self.settings.learning_rate)
         losses, late_audio = [], []
+        start_log_mels: dict[int, object] = {}
+        changes = []
         for step in range(self.settings.steps):
-            sentence = sentences[step % len(sentences)]
-            text, f0, energy = _crop(sentence, self.settings.crop_frames, step // len(sentences))
+            index = step % len(sentences)
+            sentence = sentences[index]
+            first = _crop_start(sentence, self.settings.crop_frames, step // len(sentences))
+            text, f0, energy = _crop(sentence, first, self.settings.crop_frames)
             row = torch.from_numpy(sentence.style_row)
             style = torch.cat([row[:, :TIMBRE_DIMS] + offset, row[:, TIMBRE_DIMS:]], dim=1)
-            audio = decoder(torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy), style)
+            feeds = (torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy))
+            audio = decoder(*feeds, style)
+            shape = _shape_of_sound(encoder, audio, self.engine.sample_rate)
+            if index not in start_log_mels:
+                start_log_mels[index] = self._start_log_mel(sentence, decoder, encoder)
+            wanted = _frames_of(start_log_mels[index], first, self.settings.crop_frames, sentence, len(shape))
+            shared = min(len(shape), len(wanted))
+            content = torch.mean((shape[:shared] - wanted[:shared]) ** 2)
+            changes.append(content.item())
             if step >= self.settings.steps - SPECTRUM_STEPS:
                 late_audio.append(audio.detach().numpy().reshape(-1))
             if band_rate:
                 audio = resample_tensor(resample_tensor(audio, self.engine.sample_rate, band_rate), band_rate,
                                         self.engine.sample_rate)
-            audio = audio * (0.1 / torch.sqrt(torch.mean(audio ** 2) + 1e-9))   # the engine's output level
+            audio = audio * (OUTPUT_RMS / torch.sqrt(torch.mean(audio ** 2) + 1e-9))
             embedding = encoder.embed_tensor(audio, self.engine.sample_rate)
-            loss = 1 - torch.dot(embedding, target) + self.settings.pull_toward_start * torch.sum(offset ** 2)
+            loss = (1 - torch.dot(embedding, target) + self.settings.pull_toward_start * torch.sum(offset ** 2)
+                    + self.settings.content_weight * content)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
             if progress:
                 progress(step + 1, self.settings.steps)
-        return offset.detach().numpy().astype(np.float32), losses, np.concatenate(late_audio)
+        return offset.detach().numpy().astype(np.float32), losses, np.concatenate(late_audio), changes
+
+    def _start_log_mel(self, sentence: TrainingSentence, decoder, encoder):  # noqa: ANN001, ANN202
+        """The training sentence's log-mel in the starting voice, decoded once whole; each crop's share is cut
+        from it and centred (_frames_of), which costs a fraction of decoding every crop a second time."""
+        import torch
+
+        with torch.no_grad():
+            audio = decoder(torch.from_numpy(sentence.text), torch.from_numpy(sentence.f0),
+                            torch.from_numpy(sentence.energy), torch.from_numpy(sentence.style_row))
+            return _log_mel(encoder, audio, self.engine.sample_rate)
 
     def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
         words = self.engine.words(sentence, TRAINING_LANGUAGE)
@@ -190,6 +217,38 @@ class StyleInverter:
         return table
 
 
+def _log_mel(encoder, audio, rate: int):  # noqa: ANN001, ANN202
+    """[frames, 40] log-mel power of decoder audio at the engine's output level, at the speaker encoder's rate
+    and hop. The floor (about 30 dB under the loudest bands) keeps near-silent detail, which differs between
+    a crop and the whole sentence decoded (the sine source's phase), from outweighing the speech."""
+    import torch
+
+    from soundclone.speech.speaker_encoder import RATE as ENCODER_RATE
+    from soundclone.speech.speaker_encoder import resample_tensor
+
+    audio = audio.reshape(-1)
+    audio = audio * (OUTPUT_RMS / torch.sqrt(torch.mean(audio ** 2) + 1e-9))
+    return torch.log(encoder.mel(resample_tensor(audio, rate, ENCODER_RATE)) + LOG_MEL_FLOOR)
+
+
+def _shape_of_sound(encoder, audio, rate: int):  # noqa: ANN001, ANN202
+    """Log-mel frames with each band's mean over time removed: what is said and how, without the long-term
+    colour that the speaker's timbre and the equalizer change anyway."""
+    return _centred(_log_mel(encoder, audio, rate))
+
+
+def _centred(log_mel):  # noqa: ANN001, ANN202
+    return log_mel - log_mel.mean(dim=0, keepdim=True)
+
+
+def _frames_of(whole_log_mel, first: int, frames: int, sentence: TrainingSentence, count: int):  # noqa: ANN001, ANN202
+    """The `count` log-mel frames of the whole sentence's audio that a crop of decoder frames
+    [first, first + frames) covers, centred like the crop's."""
+    per_frame = len(whole_log_mel) / sentence.text.shape[-1]
+    begin = min(int(round(first * per_frame)), max(len(whole_log_mel) - count, 0))
+    return _centred(whole_log_mel[begin:begin + count])
+
+
 def _narrow_band_rate(samples: np.ndarray, sample_rate: int) -> int | None:
     """For a narrow-band reference, the sample rate whose Nyquist frequency is its band edge; else None."""
     from soundclone.speech import analysis
@@ -208,13 +267,17 @@ def _tokens(vocab: dict[str, int], words) -> list[int]:  # noqa: ANN001
     return tokens + [0]
 
 
-def _crop(sentence: TrainingSentence, frames: int, visit: int):  # noqa: ANN202
-    """The `visit`-th window of a sentence: positions spread by the golden ratio, so crops cover it evenly
-    and the same reference always gives the same voice."""
+def _crop_start(sentence: TrainingSentence, frames: int, visit: int) -> int:
+    """Where the `visit`-th window of a sentence starts: positions spread by the golden ratio, so crops
+    cover it evenly and the same reference always gives the same voice."""
     total = sentence.text.shape[-1]
-    if total <= frames:
+    return 0 if total <= frames else int(((visit * GOLDEN_FRACTION) % 1.0) * (total - frames + 1))
+
+
+def _crop(sentence: TrainingSentence, start: int, frames: int):  # noqa: ANN202
+    """Decoder frames [start, start + frames) of a sentence's features."""
+    if sentence.text.shape[-1] <= frames:
         return sentence.text, sentence.f0, sentence.energy
-    start = int(((visit * GOLDEN_FRACTION) % 1.0) * (total - frames + 1))
     return (np.ascontiguousarray(sentence.text[..., start:start + frames]),
             np.ascontiguousarray(sentence.f0[..., 2 * start:2 * (start + frames)]),
             np.ascontiguousarray(sentence.energy[..., 2 * start:2 * (start + frames)]))
