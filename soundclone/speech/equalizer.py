@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from soundclone.speech import analysis
+
 LOWEST_BAND_HZ = 80.0
 BANDS_PER_OCTAVE = 6
 HIGHEST_BAND_HZ = 11_500.0
@@ -41,7 +43,7 @@ def band_levels_db(samples: np.ndarray, rate: int) -> np.ndarray:
     size = 1 << int(math.ceil(math.log2(FRAME_S * rate)))
     if len(samples) < size:
         raise ValueError(f"need at least {size} samples to measure a spectrum; got {len(samples)}")
-    frames = np.lib.stride_tricks.sliding_window_view(samples, size)[:: size // 2] * np.hanning(size)
+    frames = analysis._frames(samples, size, size // 2) * np.hanning(size)
     power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
     frame_db = 10 * np.log10(power.sum(axis=1) + 1e-12)
     active = frame_db > np.percentile(frame_db, 95) - ACTIVE_WITHIN_DB
