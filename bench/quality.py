@@ -268,20 +268,21 @@ def measure_clip(speaker: Speaker, samples: np.ndarray, rate: int, language: str
     return row
 
 
-def measure_method(engine, speaker: Speaker, method: str, sentences: list[tuple[str, str]]) -> dict:  # noqa: ANN001
+def measure_method(engine, speaker: Speaker, method: str, sentences: list[tuple[str, str]]):  # noqa: ANN001, ANN201
+    """The method's result and the profile it enrolled."""
     profile, enrollment = enroll(method, speaker)
     log(f"  {speaker.id} {method}: enrolled in {enrollment['seconds']:.1f} s, peak {enrollment['peak_mb']:.0f} MB")
-    return {"enrollment": enrollment, "profile": profile.details, "sentences": speak(engine, speaker, profile, sentences),
-            "voice": profile}
+    result = {"enrollment": enrollment, "profile": profile.details, "sentences": speak(engine, speaker, profile, sentences)}
+    return result, profile
 
 
-def measure_without_equalizer(engine, speaker: Speaker, cloned: dict, sentences: list[tuple[str, str]]) -> dict:  # noqa: ANN001
+def measure_without_equalizer(engine, speaker: Speaker, cloned, enrollment: dict,  # noqa: ANN001
+                              sentences: list[tuple[str, str]]) -> dict:
     """The cloned profile with a flat equalizer: what the style inversion alone achieves."""
     from dataclasses import replace
 
-    profile = replace(cloned["voice"], equalizer_db=())
-    return {"enrollment": cloned["enrollment"], "profile": profile.details,
-            "sentences": speak(engine, speaker, profile, sentences)}
+    profile = replace(cloned, equalizer_db=())
+    return {"enrollment": enrollment, "profile": profile.details, "sentences": speak(engine, speaker, profile, sentences)}
 
 
 def measure_start(engine, speaker: Speaker, pack: str, sentences: list[tuple[str, str]]) -> dict:  # noqa: ANN001
@@ -347,14 +348,13 @@ def summarize(result: dict, calibrations: dict[str, Calibration], method: str) -
 
 def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations) -> dict:  # noqa: ANN001
     sentences = sentences_for(speaker, counts)
-    methods = {m: measure_method(engine, speaker, m, sentences) for m in ("pack", "cloned")}
-    methods = {"start": measure_start(engine, speaker, methods["cloned"]["profile"]["start_pack"], sentences),
-               "pack": methods["pack"],
-               "inverted": measure_without_equalizer(engine, speaker, methods["cloned"], sentences),
-               "cloned": methods["cloned"]}
-    methods["real"] = measure_real(speaker)
-    for result in methods.values():
-        result.pop("voice", None)
+    pack, _ = measure_method(engine, speaker, "pack", sentences)
+    cloned, voice = measure_method(engine, speaker, "cloned", sentences)
+    methods = {"start": measure_start(engine, speaker, cloned["profile"]["start_pack"], sentences),
+               "pack": pack,
+               "inverted": measure_without_equalizer(engine, speaker, voice, cloned["enrollment"], sentences),
+               "cloned": cloned,
+               "real": measure_real(speaker)}
     for method, result in methods.items():
         result["summary"] = summarize(result, calibrations, method)
     return methods

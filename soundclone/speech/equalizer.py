@@ -6,8 +6,9 @@ left of the difference in the long-term average spectrum (LTAS, a classic speake
 one linear-phase FIR filter per voice. Enrollment measures both spectra on active speech frames in bands a
 sixth of an octave wide and stores the difference, limited to the band the reference really has (a
 telephone recording says nothing above ~3.4 kHz) and to +-MAX_GAIN_DB, with its mean removed (loudness is
-normalized afterwards anyway), and applies STRENGTH of it. Synthesis filters each sentence with it; the filter's delay is removed, so
-word timings are unchanged. Pure NumPy: it runs in the worker and in the command line alike.
+normalized afterwards anyway), and applies STRENGTH of it. Synthesis filters each sentence with it; the
+filter's delay is removed, so word timings are unchanged. Pure NumPy: it runs in the worker and in the
+command line alike.
 """
 
 from __future__ import annotations

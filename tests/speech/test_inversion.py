@@ -75,7 +75,7 @@ def test_the_content_term_hears_a_changed_voice_not_the_cut_into_crops(kokoro, t
     def change(style_row: np.ndarray) -> float:
         with torch.no_grad():
             shape = _shape_of_sound(encoder, decoder(*crop, torch.from_numpy(style_row)), kokoro.sample_rate)
-        wanted = _frames_of(whole, first, frames, training, len(shape))
+        wanted = _frames_of(whole, first, training, len(shape))
         shared = min(len(shape), len(wanted))
         return float(torch.mean((shape[:shared] - wanted[:shared]) ** 2))
 

@@ -155,7 +155,7 @@ class StyleInverter:
             shape = _shape_of_sound(encoder, audio, self.engine.sample_rate)
             if index not in start_log_mels:
                 start_log_mels[index] = self._start_log_mel(sentence, decoder, encoder)
-            wanted = _frames_of(start_log_mels[index], first, self.settings.crop_frames, sentence, len(shape))
+            wanted = _frames_of(start_log_mels[index], first, sentence, len(shape))
             shared = min(len(shape), len(wanted))
             content = torch.mean((shape[:shared] - wanted[:shared]) ** 2)
             changes.append(content.item())
@@ -164,8 +164,7 @@ class StyleInverter:
             if band_rate:
                 audio = resample_tensor(resample_tensor(audio, self.engine.sample_rate, band_rate), band_rate,
                                         self.engine.sample_rate)
-            audio = audio * (OUTPUT_RMS / torch.sqrt(torch.mean(audio ** 2) + 1e-9))
-            embedding = encoder.embed_tensor(audio, self.engine.sample_rate)
+            embedding = encoder.embed_tensor(_at_output_level(audio), self.engine.sample_rate)
             loss = (1 - torch.dot(embedding, target) + self.settings.pull_toward_start * torch.sum(offset ** 2)
                     + self.settings.content_weight * content)
             optimizer.zero_grad()
@@ -226,9 +225,14 @@ def _log_mel(encoder, audio, rate: int):  # noqa: ANN001, ANN202
     from soundclone.speech.speaker_encoder import RATE as ENCODER_RATE
     from soundclone.speech.speaker_encoder import resample_tensor
 
-    audio = audio.reshape(-1)
-    audio = audio * (OUTPUT_RMS / torch.sqrt(torch.mean(audio ** 2) + 1e-9))
+    audio = _at_output_level(audio.reshape(-1))
     return torch.log(encoder.mel(resample_tensor(audio, rate, ENCODER_RATE)) + LOG_MEL_FLOOR)
+
+
+def _at_output_level(audio):  # noqa: ANN001, ANN202
+    import torch
+
+    return audio * (OUTPUT_RMS / torch.sqrt(torch.mean(audio ** 2) + 1e-9))
 
 
 def _shape_of_sound(encoder, audio, rate: int):  # noqa: ANN001, ANN202
@@ -241,9 +245,9 @@ def _centred(log_mel):  # noqa: ANN001, ANN202
     return log_mel - log_mel.mean(dim=0, keepdim=True)
 
 
-def _frames_of(whole_log_mel, first: int, frames: int, sentence: TrainingSentence, count: int):  # noqa: ANN001, ANN202
-    """The `count` log-mel frames of the whole sentence's audio that a crop of decoder frames
-    [first, first + frames) covers, centred like the crop's."""
+def _frames_of(whole_log_mel, first: int, sentence: TrainingSentence, count: int):  # noqa: ANN001, ANN202
+    """The `count` log-mel frames of the whole sentence's audio from where a crop starting at decoder frame
+    `first` begins, centred like the crop's."""
     per_frame = len(whole_log_mel) / sentence.text.shape[-1]
     begin = min(int(round(first * per_frame)), max(len(whole_log_mel) - count, 0))
     return _centred(whole_log_mel[begin:begin + count])
