@@ -17,8 +17,10 @@ enrollment; real = the speaker's own held-out speech for reference):
 - DNSMOS SIG / BAK / OVRL; synthesis RTF; enrollment seconds and peak memory (each enrollment runs in
   a fresh process whose maxrss is read; the engine alone takes a few hundred MB of that).
 Then, for the 40 languages of the v2 list: does faster-whisper's language identification hear the
-requested language (spoken by one system voice, --language-voice), and the CER when Whisper is told the
-language.
+requested language (spoken by each of --language-voices: a system pack, and a cloned speaker, because
+which languages are heard depends on the voice's accent), and the CER when Whisper is told the language;
+first, the same language judge on every real clip of the speech pool, so its own error rate on real
+speech stands next to the synthetic verdicts.
 
 Timings are wall-clock on this machine: other load distorts them (the load average is printed).
 Prints plain-text tables; writes everything to bench/results/quality.json.
@@ -63,8 +65,10 @@ QUICK_LANGUAGES = ("en", "zh", "ja", "es", "fr", "de", "ru", "ar", "hi", "ko")
 FULL_SENTENCES = {"en": 3, "own": 2}
 QUICK_SENTENCES = {"en": 1, "own": 1}
 REAL_TRANSCRIBED_CLIPS = 3          # held-out clips of real speech transcribed as a reference for WER/CER
-LANGUAGE_VOICE = "jm_kumo"          # the system pack that speaks the per-language table (whisper hears
-                                    # the requested language most often with it: 5/12 against 2/12 for jf_alpha)
+SYSTEM_VOICE = "jm_kumo"            # the system pack for warm-up (and, by default, the first language voice:
+                                    # whisper hears the requested language most often with it, 5/12 against 2/12
+                                    # for jf_alpha)
+LANGUAGE_VOICES = "jm_kumo,en_librivox"   # system packs or speaker ids (that speaker's cloned profile)
 METHODS = ("start", "pack", "inverted", "cloned", "real")
 SYNTHESIZED = ("start", "pack", "inverted", "cloned")
 JUDGES = (GE2EJudge(), MFCCJudge())
@@ -255,7 +259,7 @@ def synthesize(engine, text: str, profile, language: str) -> tuple[np.ndarray, f
 
 def warm_up(engine) -> None:  # noqa: ANN001
     """One untimed sentence, so the first measured one does not pay for ONNX Runtime's first run."""
-    synthesize(engine, TEST_SENTENCES["en"][0], engine.system_voices()[LANGUAGE_VOICE], "en")
+    synthesize(engine, TEST_SENTENCES["en"][0], engine.system_voices()[SYSTEM_VOICE], "en")
 
 
 def measure_clip(speaker: Speaker, samples: np.ndarray, rate: int, language: str, text: str | None) -> dict:
@@ -346,7 +350,8 @@ def summarize(result: dict, calibrations: dict[str, Calibration], method: str) -
     return summary
 
 
-def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations) -> dict:  # noqa: ANN001
+def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations):  # noqa: ANN001, ANN201
+    """Every method's result, and the cloned profile (the language table may speak with it)."""
     sentences = sentences_for(speaker, counts)
     pack, _ = measure_method(engine, speaker, "pack", sentences)
     cloned, voice = measure_method(engine, speaker, "cloned", sentences)
@@ -357,10 +362,36 @@ def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibratio
                "real": measure_real(speaker)}
     for method, result in methods.items():
         result["summary"] = summarize(result, calibrations, method)
-    return methods
+    return methods, voice
 
 
 # -- languages ---------------------------------------------------------------------------------------------
+
+def language_voice(engine, name: str, speakers: dict[str, Speaker], cloned: dict):  # noqa: ANN001, ANN201
+    """A system pack by its name, or a speaker's cloned profile by the speaker's id (enrolled here when the
+    speaker table did not already clone it)."""
+    if name in engine.system_voices():
+        return engine.system_voices()[name]
+    if name not in speakers:
+        raise SystemExit(f"language voice {name!r} is neither a system pack {sorted(engine.system_voices())} "
+                         f"nor a speaker {sorted(speakers)}")
+    if name not in cloned:
+        log(f"  enrolling {name} for the language table")
+        cloned[name], _ = enroll("cloned", speakers[name])
+    return cloned[name]
+
+
+def measure_real_languages(speakers: list[Speaker]) -> list[dict]:
+    """The language judge on real speech: does Whisper hear each real clip's language?"""
+    rows = []
+    for speaker in speakers:
+        for clip in speaker.enroll + speaker.heldout:
+            heard_as, probability = asr.detect_language(clip.samples, clip.rate, cache=MODELS)
+            rows.append({"speaker": speaker.id, "code": speaker.language, "seconds": len(clip.samples) / clip.rate,
+                         "heard_as": heard_as, "probability": probability,
+                         "correct": heard_as in WHISPER_ACCEPTS.get(speaker.language, (speaker.language,))})
+    return rows
+
 
 def measure_language(engine, voice, name: str, code: str) -> dict:  # noqa: ANN001
     """Whisper's language identification of one sentence, and CER with the language given (transcribing in
@@ -464,13 +495,41 @@ def _percent(row: dict, key: str, applies: bool = True) -> str:
 
 
 def print_languages(rows: list[dict]) -> None:
-    table = [[r["language"], r["code"], "/".join(r["accepts"]), r["heard_as"], f"{r['probability']:.2f}",
-              "yes" if r["correct"] else "NO", _percent(r, "cer", True), f"{r['rtf']:.2f}"] for r in rows]
-    print_table(f"Languages (voice {rows[0]['voice'] if rows else '-'}; faster-whisper base language identification; "
-                "CER with Whisper told the requested language; "
-                "zh/yue: error over toned pinyin syllables; 'script' = Whisper wrote another script)",
-                ["language", "code", "whisper", "heard", "p", "correct", "CER", "RTF"], table)
-    print(f"\nheard as the requested language: {sum(r['correct'] for r in rows)} of {len(rows)}")
+    voices = list(dict.fromkeys(r["voice"] for r in rows))
+    by_code = {}
+    for r in rows:
+        by_code.setdefault(r["code"], {})[r["voice"]] = r
+    table = []
+    for code, heard in by_code.items():
+        first = next(iter(heard.values()))
+        cells = [first["language"], code, "/".join(first["accepts"])]
+        for voice in voices:
+            r = heard[voice]
+            cells += [f"{r['heard_as']} {r['probability']:.2f}", "yes" if r["correct"] else "NO", _percent(r, "cer")]
+        table.append(cells + [f"{np.mean([r['rtf'] for r in heard.values()]):.2f}"])
+    headers = ["language", "code", "whisper"] + [f"{h} ({v})" if h == "heard" else h
+                                                 for v in voices for h in ("heard", "correct", "CER")] + ["RTF"]
+    print_table("Languages (faster-whisper base language identification of one sentence per voice, with its "
+                "probability; CER with Whisper told the requested language; zh/yue: error over toned pinyin "
+                "syllables; 'script' = Whisper wrote another script)", headers, table)
+    for voice in voices:
+        print(f"heard as the requested language with {voice}: {sum(r['correct'] for r in rows if r['voice'] == voice)} "
+              f"of {len(by_code)}")
+    if len(voices) > 1:
+        print(f"with at least one of the voices: {sum(any(r['correct'] for r in h.values()) for h in by_code.values())}"
+              f" of {len(by_code)}; with all: {sum(all(r['correct'] for r in h.values()) for h in by_code.values())}")
+
+
+def print_real_languages(rows: list[dict]) -> None:
+    table = []
+    for code in dict.fromkeys(r["code"] for r in rows):
+        mine = [r for r in rows if r["code"] == code]
+        missed = Counter(r["heard_as"] for r in mine if not r["correct"])
+        table.append([code, str(len(mine)), f"{np.mean([r['seconds'] for r in mine]):.1f}",
+                      f"{sum(r['correct'] for r in mine)}", ", ".join(f"{k} {n}" for k, n in missed.most_common()) or "-"])
+    print_table("The language judge on real speech (each enrollment and held-out clip of the speech pool)",
+                ["language", "clips", "mean s", "heard right", "heard instead"], table)
+    print(f"real clips heard as their language: {sum(r['correct'] for r in rows)} of {len(rows)}")
 
 
 # -- main --------------------------------------------------------------------------------------------------
@@ -480,8 +539,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="2 speakers, 10 languages, one sentence each")
     parser.add_argument("--speakers", help="comma-separated speaker ids to benchmark, 'none' for the language table only "
                              "(default: by mode)")
-    parser.add_argument("--language-voice", default=LANGUAGE_VOICE,
-                        help=f"system voice pack for the per-language table (default {LANGUAGE_VOICE})")
+    parser.add_argument("--language-voices", default=LANGUAGE_VOICES,
+                        help="comma-separated voices that speak the per-language table: system packs, or speaker "
+                             f"ids for that speaker's cloned profile (default {LANGUAGE_VOICES})")
     parser.add_argument("--languages", default=None,
                         help="comma-separated language codes for the per-language table, 'none' to skip it "
                              "(default: all 40, or 10 with --quick)")
@@ -529,20 +589,27 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = KokoroEngine.load(model_dir=MODELS)
     warm_up(engine)
-    results = {}
+    results, cloned = {}, {}
     for speaker in [s for s in speakers if s.id in wanted]:
         log(f"speaker {speaker.id}")
-        results[speaker.id] = measure_speaker(engine, speaker, counts, calibrations)
+        results[speaker.id], cloned[speaker.id] = measure_speaker(engine, speaker, counts, calibrations)
     if results:
         print_results(results)
 
-    log("languages")
-    language_rows = []
-    voice = engine.system_voices()[args.language_voice]
-    for name, code in languages_for(args.quick, args.languages):
-        language_rows.append({"voice": args.language_voice, **measure_language(engine, voice, name, code)})
-        log(f"  {code}: heard {language_rows[-1]['heard_as']}")
-    print_languages(language_rows)
+    language_rows, real_language_rows = [], []
+    languages = languages_for(args.quick, args.languages)
+    if languages:
+        log("the language judge on real speech")
+        real_language_rows = measure_real_languages(speakers)
+        print_real_languages(real_language_rows)
+        by_id = {s.id: s for s in speakers}
+        for voice_name in args.language_voices.split(","):
+            log(f"languages, voice {voice_name}")
+            voice = language_voice(engine, voice_name, by_id, cloned)
+            for name, code in languages:
+                language_rows.append({"voice": voice_name, **measure_language(engine, voice, name, code)})
+                log(f"  {code}: heard {language_rows[-1]['heard_as']}")
+        print_languages(language_rows)
 
     elapsed = time.perf_counter() - started
     load_after = os.getloadavg()
@@ -553,7 +620,9 @@ def main(argv: list[str] | None = None) -> int:
         "speakers": {s.id: s.meta for s in speakers},
         "calibration": {name: vars(c) for name, c in calibrations.items()},
         "results": results, "averages": {m: averages(results, m) for m in METHODS} if results else {}, "languages": language_rows,
-        "languages_correct": sum(r["correct"] for r in language_rows),
+        "languages_correct": {v: sum(r["correct"] for r in language_rows if r["voice"] == v)
+                              for v in dict.fromkeys(r["voice"] for r in language_rows)},
+        "real_languages": real_language_rows,
     })
     return 0
 
