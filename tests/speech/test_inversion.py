@@ -11,7 +11,8 @@ from soundclone.speech import analysis, equalizer
 from soundclone.speech.kokoro.differentiable import shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
-    TIMBRE_DIMS, InversionSettings, StyleInverter, _crop, _frames_of, _shape_of_sound,
+    START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, _crop, _frames_of, _shape_of_sound,
+    _start_log_mel_key,
 )
 from soundclone.speech.profile import VoiceProfile
 from soundclone.speech.speaker_encoder import cosine, shared_encoder
@@ -90,6 +91,21 @@ def _tokens_of(kokoro) -> list[int]:
     from soundclone.speech.kokoro.inversion import _tokens
 
     return _tokens(kokoro.vocab, kokoro.words(SENTENCE, "en"))
+
+
+def test_the_start_voices_log_mel_is_decoded_once_then_read_back_and_a_damaged_copy_is_redone(kokoro, training):
+    inverter = StyleInverter(kokoro)
+    decoder, encoder = shared_decoder(kokoro.model_dir), shared_encoder()
+    path = kokoro.model_dir / START_LOG_MEL_DIR / f"{_start_log_mel_key(training, kokoro.sample_rate)}.npy"
+    path.unlink(missing_ok=True)
+    decoded = inverter._start_log_mel(training, decoder, encoder).numpy()
+    assert path.exists()
+    np.testing.assert_array_equal(inverter._start_log_mel(training, decoder, encoder).numpy(), decoded)
+    path.write_bytes(b"not an array")
+    np.testing.assert_allclose(inverter._start_log_mel(training, decoder, encoder).numpy(), decoded, atol=1e-5)
+    assert np.load(path).shape == decoded.shape          # written again, whole
+    other = StyleInverter(kokoro)._training_sentence(SENTENCE, kokoro.packs["jm_kumo"])
+    assert _start_log_mel_key(other, kokoro.sample_rate) != _start_log_mel_key(training, kokoro.sample_rate)
 
 
 def test_gradients_reach_the_timbre_half_only(kokoro, training):

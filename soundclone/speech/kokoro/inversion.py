@@ -22,7 +22,9 @@ PyTorch is imported here only; the API process never imports this module.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +50,9 @@ TRAINING_SENTENCES = (
     "Numbers such as forty two and seven hundred were written on the old wooden board.",
 )
 PACK_CACHE_NAME = "kokoro-pack-embeddings-v2.json"
+# The training sentences' log-mels in each starting pack's voice depend on nothing the reference brings, so
+# they are kept on disk beside the model, named by a digest of everything that went into them.
+START_LOG_MEL_DIR = "kokoro-start-log-mel-v1"
 GOLDEN_FRACTION = 0.6180339887
 NARROW_BAND_HZ = 6_000  # a reference whose band ends below this (telephone speech: ~3.4-4 kHz) is narrow band
 OUTPUT_RMS = 0.1        # the engine's output level
@@ -177,13 +182,20 @@ class StyleInverter:
 
     def _start_log_mel(self, sentence: TrainingSentence, decoder, encoder):  # noqa: ANN001, ANN202
         """The training sentence's log-mel in the starting voice, decoded once whole; each crop's share is cut
-        from it and centred (_frames_of), which costs a fraction of decoding every crop a second time."""
+        from it and centred (_frames_of), which costs a fraction of decoding every crop a second time. Read
+        from the disk cache when an earlier enrollment from the same pack computed it."""
         import torch
 
+        path = self.engine.model_dir / START_LOG_MEL_DIR / f"{_start_log_mel_key(sentence, self.engine.sample_rate)}.npy"
+        cached = _read_array(path)
+        if cached is not None:
+            return torch.from_numpy(cached)
         with torch.no_grad():
             audio = decoder(torch.from_numpy(sentence.text), torch.from_numpy(sentence.f0),
                             torch.from_numpy(sentence.energy), torch.from_numpy(sentence.style_row))
-            return _log_mel(encoder, audio, self.engine.sample_rate)
+            log_mel = _log_mel(encoder, audio, self.engine.sample_rate)
+        _write_array(path, log_mel.numpy())
+        return log_mel
 
     def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
         words = self.engine.words(sentence, TRAINING_LANGUAGE)
@@ -214,6 +226,33 @@ class StyleInverter:
             table[name] = encoder.embed(audio, self.engine.sample_rate).tolist()
         path.write_text(json.dumps(table))
         return table
+
+
+def _start_log_mel_key(sentence: TrainingSentence, rate: int) -> str:
+    """A digest of the decoder's inputs and of the log-mel's settings (the model itself is checked by sha256
+    at start-up, and a new one comes with new code)."""
+    digest = hashlib.sha256(f"{rate} {OUTPUT_RMS} {LOG_MEL_FLOOR}".encode())
+    for array in (sentence.text, sentence.f0, sentence.energy, sentence.style_row):
+        digest.update(str(array.shape).encode())
+        digest.update(np.ascontiguousarray(array, dtype="<f4").tobytes())
+    return digest.hexdigest()[:32]
+
+
+def _read_array(path) -> np.ndarray | None:  # noqa: ANN001
+    """The cached array, or None when it is missing or unreadable (then it is computed again)."""
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    return array if array.ndim == 2 and array.dtype == np.float32 and np.isfinite(array).all() else None
+
+
+def _write_array(path, array: np.ndarray) -> None:  # noqa: ANN001
+    """Written whole or not at all: workers enrolling at once may race to the same file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")
+    np.save(partial, array.astype(np.float32), allow_pickle=False)
+    os.replace(partial, path)
 
 
 def _log_mel(encoder, audio, rate: int):  # noqa: ANN001, ANN202
