@@ -154,7 +154,7 @@ class Frontend:
             if _PUNCTUATION.match(token):
                 words.append(Word(token, token))
                 continue
-            spoken = numeral(int(token)) if token.isdigit() and token.isascii() else token
+            spoken = _thai_number(token, numeral) or token
             syllables = syllables_of(spoken, engine="dict") if _THAI_LETTER.search(spoken) else [spoken]
             phonemes = "".join(thai_syllable_ipa(g2p.transliterate(s), tone_of(s) if _THAI_LETTER.search(s) else "")
                                for s in syllables)
@@ -181,6 +181,21 @@ THAI_TONES = {"m": "", "l": "↓", "f": "↘", "h": "→", "r": "↗"}
 # Thai syllables end only in p t k m n ŋ w j ʔ: a final written b, d or g (บ ด and their kin) is heard unreleased.
 _THAI_CODA = {"b": "p", "d": "t", "ɡ": "k", "g": "k"}
 _THAI_FIXES = (("ɯːɔː", "ɯː"),)   # ือ: the trailing อ only carries the vowel
+
+
+_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+_THAI_POINT = "จุด"
+
+
+def _thai_number(token: str, numeral) -> str | None:  # noqa: ANN001
+    """A number (1,000 or 3.25, in any decimal digits) in Thai words, the decimals read digit by digit;
+    None for anything else."""
+    match = _NUMBER.fullmatch(token)
+    if match is None:
+        return None
+    whole, decimals = match.group(1).replace(",", ""), match.group(2)
+    words = numeral(int(whole))
+    return words + _THAI_POINT + "".join(numeral(int(d)) for d in decimals) if decimals else words
 
 
 def thai_syllable_ipa(ipa: str, tone: str) -> str:

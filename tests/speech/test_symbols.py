@@ -83,6 +83,10 @@ def test_thai_digits_are_read_as_thai_numerals():
     words = Frontend().words("ราคา 250 บาท", "th")
     assert [w.text for w in words] == ["ราคา", "250", "บาท"]
     assert words[1].phonemes == "sɔːŋ↗rɔːj→haː↘sip↓"            # สองร้อยห้าสิบ
+    same = Frontend().words("๒๕๐ 1,000 2.5", "th")                # Thai digits, a thousands comma, a decimal point
+    assert same[0].phonemes == words[1].phonemes
+    assert same[1].phonemes == Frontend().words("1000", "th")[0].phonemes
+    assert same[2].phonemes.startswith(Frontend().words("2", "th")[0].phonemes) and "t" in same[2].phonemes
 
 
 def test_arabic_short_vowels_are_written_in_and_the_words_keep_their_spelling():
