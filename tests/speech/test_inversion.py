@@ -143,3 +143,23 @@ def test_enrollment_moves_the_voice_toward_the_speaker(kokoro):
         return cosine(shared_encoder().embed(audio, kokoro.sample_rate), target)
 
     assert similarity(restored) > similarity(kokoro.system_voices()[start]) + 0.01
+
+
+def test_the_two_nearest_packs_are_probed_and_the_lower_loss_goes_on(kokoro):
+    samples, rate = sf.read(REFERENCE_WAV, dtype="float32")
+    calls = []
+    settings = InversionSettings(steps=4, probe_steps=2, learning_rate=0.05, crop_frames=64)
+    profile = StyleInverter(kokoro, settings).enroll(samples[: 15 * rate], rate,
+                                                     progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(n, 6) for n in range(1, 7)]    # two probes of 2 steps, then 2 more for the better one
+    probed = profile.details["start_probe_loss"]
+    similarity = profile.details["pack_similarity"]
+    assert set(probed) == set(sorted(similarity, key=similarity.get, reverse=True)[:2])
+    assert profile.details["start_pack"] == min(probed, key=probed.get)
+    assert np.allclose(profile.style[:, TIMBRE_DIMS:], kokoro.packs[profile.details["start_pack"]][:, TIMBRE_DIMS:])
+
+
+def test_too_few_steps_for_two_probes_start_from_the_nearest_pack_alone():
+    assert not InversionSettings(steps=15, probe_steps=8).probes()
+    assert InversionSettings(steps=16, probe_steps=8).probes()
+    assert not InversionSettings(steps=30, start_candidates=1).probes()

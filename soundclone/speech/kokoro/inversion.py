@@ -2,13 +2,16 @@
 
 Steps (each measured in bench/quality.py; research/differentiable-kokoro.md has the background):
 1. The reference's GE2E speaker embedding is the target (speaker_encoder.py).
-2. The starting voice is the system pack whose speech is closest to the target (pack embeddings
-   are computed once per model and cached beside it).
+2. The starting voice: the two system packs whose speech is closest to the target (pack embeddings
+   are computed once per model and cached beside it) are each optimized for a few steps (a probe),
+   and the one whose loss is lower over the probe's last pass goes on alone. The nearest pack is not
+   always the best start: its pitch and prosody stay (below), and the inversion moves timbre only.
 3. Training material: fixed sentences spoken by the starting pack through ONNX Runtime, keeping
    the decoder's inputs (aligned text features, F0, energy). Durations, F0 and energy stay those
    of the starting pack: only the decoder's 128 timbre dimensions are optimized.
 4. Adam on one shared offset to the timbre dimensions, loss 1 - cosine(GE2E(decoder(crop)), target)
-   plus a small pull toward the start, on 2.5 s crops of the training sentences (the decoder is
+   plus a small pull toward the start and a content term (the crop's frame-wise log-mel, band means
+   removed, may not drift from the start voice's), on 2.5 s crops of the training sentences (the decoder is
    convolutional, so a crop costs in proportion to its length); crops are spread evenly, not random,
    so enrollment is deterministic.
 5. The profile's style table is the pack's, with the offset added to every row's timbre half;
@@ -27,7 +30,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -68,6 +71,11 @@ class InversionSettings:
     pull_toward_start: float = 0.02  # weight of the squared L2 distance from the starting timbre
     content_weight: float = 0.2      # weight of the frame-wise log-mel change from the start (band means removed)
     threads: int = 2
+    start_candidates: int = 2       # the packs GE2E finds nearest, each optimized for probe_steps ...
+    probe_steps: int = 8            # ... before the one with the lower loss goes on alone (needs steps >= 2 probes)
+
+    def probes(self) -> bool:
+        return self.start_candidates > 1 and self.steps >= 2 * self.probe_steps
 
 
 @dataclass(frozen=True)
@@ -97,15 +105,25 @@ class StyleInverter:
         encoder = shared_encoder()
         target = encoder.embed(samples, sample_rate)
         pack_scores = {name: cosine(target, np.array(e)) for name, e in self.pack_embeddings().items()}
-        start = max(pack_scores, key=pack_scores.get)
-        table = self.engine.packs[start]
-        sentences = [self._training_sentence(s, table) for s in TRAINING_SENTENCES]
-        band_rate = _narrow_band_rate(samples, sample_rate)
-        offset, losses, late_audio, changes = self._optimize(sentences, torch.from_numpy(target), band_rate, progress)
+        nearest = sorted(pack_scores, key=pack_scores.get, reverse=True)
+        candidates = nearest[: self.settings.start_candidates] if self.settings.probes() else nearest[:1]
+        optimization = _Optimization(self, torch.from_numpy(target), _narrow_band_rate(samples, sample_rate), progress,
+                                     total_steps=self.settings.steps + (len(candidates) - 1) * self.settings.probe_steps)
+        runs = [optimization.begin(pack, [self._training_sentence(s, self.engine.packs[pack]) for s in TRAINING_SENTENCES])
+                for pack in candidates]
+        run = runs[0]
+        if len(runs) > 1:
+            for probe in runs:
+                optimization.advance(probe, self.settings.probe_steps)
+            run = min(runs, key=_probe_loss)
+        optimization.advance(run, self.settings.steps)
+        offset, losses, changes = run.offset.detach().numpy().astype(np.float32), run.losses, run.changes
+        band_rate = optimization.band_rate
         curve = equalizer.matching_curve(equalizer.band_levels_db(samples, sample_rate),
-                                         equalizer.band_levels_db(late_audio, self.engine.sample_rate),
+                                         equalizer.band_levels_db(np.concatenate(run.late_audio), self.engine.sample_rate),
                                          analysis.bandwidth_hz(samples, sample_rate))
-        style = table.copy()
+        start, sentences = run.pack, run.sentences
+        style = self.engine.packs[start].copy()
         style[:, :TIMBRE_DIMS] += offset
         voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
         return VoiceProfile(
@@ -117,6 +135,7 @@ class StyleInverter:
                 "method": "style-inversion-v1",
                 "start_pack": start,
                 "pack_similarity": {k: round(v, 4) for k, v in pack_scores.items()},
+                "start_probe_loss": {r.pack: round(_probe_loss(r), 4) for r in runs} if len(runs) > 1 else None,
                 "steps": self.settings.steps,
                 "loss_first": round(losses[0], 4), "loss_last": round(float(np.mean(losses[-4:])), 4),
                 "band_limited_hz": band_rate // 2 if band_rate else None,
@@ -129,56 +148,6 @@ class StyleInverter:
         )
 
     # -- optimization -----------------------------------------------------------------------
-
-    def _optimize(self, sentences: list[TrainingSentence], target, band_rate: int | None,  # noqa: ANN001, ANN202
-                  progress: Progress | None):
-        """Adam on the timbre offset. A narrow-band reference (telephone speech, whatever rate it was
-        stored at) has nothing above band_rate / 2, though the encoder listens up to 8 kHz: the synthesized
-        audio passes through the same band before the encoder hears it, so the offset matches the timbre in
-        the band both share instead of trying to make full-band speech sound muffled."""
-        import torch
-
-        from soundclone.speech.kokoro.differentiable import shared_decoder
-        from soundclone.speech.speaker_encoder import resample_tensor, shared_encoder
-
-        decoder = shared_decoder(self.engine.model_dir)
-        encoder = shared_encoder()
-        offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
-        optimizer = torch.optim.Adam([offset], lr=self.settings.learning_rate)
-        losses, late_audio = [], []
-        start_log_mels: dict[int, object] = {}
-        changes = []
-        for step in range(self.settings.steps):
-            index = step % len(sentences)
-            sentence = sentences[index]
-            first = _crop_start(sentence, self.settings.crop_frames, step // len(sentences))
-            text, f0, energy = _crop(sentence, first, self.settings.crop_frames)
-            row = torch.from_numpy(sentence.style_row)
-            style = torch.cat([row[:, :TIMBRE_DIMS] + offset, row[:, TIMBRE_DIMS:]], dim=1)
-            feeds = (torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy))
-            audio = decoder(*feeds, style)
-            shape = _shape_of_sound(encoder, audio, self.engine.sample_rate)
-            if index not in start_log_mels:
-                start_log_mels[index] = self._start_log_mel(sentence, decoder, encoder)
-            wanted = _frames_of(start_log_mels[index], first, sentence, len(shape))
-            shared = min(len(shape), len(wanted))
-            content = torch.mean((shape[:shared] - wanted[:shared]) ** 2)
-            changes.append(content.item())
-            if step >= self.settings.steps - SPECTRUM_STEPS:
-                late_audio.append(audio.detach().numpy().reshape(-1))
-            if band_rate:
-                audio = resample_tensor(resample_tensor(audio, self.engine.sample_rate, band_rate), band_rate,
-                                        self.engine.sample_rate)
-            embedding = encoder.embed_tensor(_at_output_level(audio), self.engine.sample_rate)
-            loss = (1 - torch.dot(embedding, target) + self.settings.pull_toward_start * torch.sum(offset ** 2)
-                    + self.settings.content_weight * content)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-            if progress:
-                progress(step + 1, self.settings.steps)
-        return offset.detach().numpy().astype(np.float32), losses, np.concatenate(late_audio), changes
 
     def _start_log_mel(self, sentence: TrainingSentence, decoder, encoder):  # noqa: ANN001, ANN202
         """The training sentence's log-mel in the starting voice, decoded once whole; each crop's share is cut
@@ -226,6 +195,90 @@ class StyleInverter:
             table[name] = encoder.embed(audio, self.engine.sample_rate).tolist()
         path.write_text(json.dumps(table))
         return table
+
+
+@dataclass
+class _Run:
+    """One start pack's optimization: Adam on the timbre offset, and what it has recorded so far."""
+    pack: str
+    sentences: list[TrainingSentence]
+    offset: object
+    optimizer: object
+    step: int = 0
+    losses: list[float] = field(default_factory=list)
+    changes: list[float] = field(default_factory=list)
+    late_audio: list[np.ndarray] = field(default_factory=list)
+    start_log_mels: dict[int, object] = field(default_factory=dict)
+
+
+def _probe_loss(run: _Run) -> float:
+    """The loss over the probe's last pass through the training sentences (each run saw the same crops)."""
+    return float(np.mean(run.losses[-len(run.sentences):]))
+
+
+class _Optimization:
+    """Adam on the timbre offset, for one or more start packs that advance step by step (a probe of each
+    candidate, then the best one alone). A narrow-band reference (telephone speech, whatever rate it was
+    stored at) has nothing above band_rate / 2, though the encoder listens up to 8 kHz: the synthesized
+    audio passes through the same band before the encoder hears it, so the offset matches the timbre in
+    the band both share instead of trying to make full-band speech sound muffled."""
+
+    def __init__(self, inverter: StyleInverter, target, band_rate: int | None, progress: Progress | None,  # noqa: ANN001
+                 total_steps: int) -> None:
+        from soundclone.speech.kokoro.differentiable import shared_decoder
+        from soundclone.speech.speaker_encoder import shared_encoder
+
+        self.inverter, self.settings, self.engine = inverter, inverter.settings, inverter.engine
+        self.target, self.band_rate, self.progress, self.total_steps = target, band_rate, progress, total_steps
+        self.decoder = shared_decoder(self.engine.model_dir)
+        self.encoder = shared_encoder()
+        self.done = 0
+
+    def begin(self, pack: str, sentences: list[TrainingSentence]) -> _Run:
+        import torch
+
+        offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
+        return _Run(pack, sentences, offset, torch.optim.Adam([offset], lr=self.settings.learning_rate))
+
+    def advance(self, run: _Run, until: int) -> None:
+        while run.step < until:
+            run.losses.append(self._step(run))
+            run.step += 1
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total_steps)
+
+    def _step(self, run: _Run) -> float:
+        import torch
+
+        from soundclone.speech.speaker_encoder import resample_tensor
+
+        rate, sentences, step = self.engine.sample_rate, run.sentences, run.step
+        index = step % len(sentences)
+        sentence = sentences[index]
+        first = _crop_start(sentence, self.settings.crop_frames, step // len(sentences))
+        text, f0, energy = _crop(sentence, first, self.settings.crop_frames)
+        row = torch.from_numpy(sentence.style_row)
+        style = torch.cat([row[:, :TIMBRE_DIMS] + run.offset, row[:, TIMBRE_DIMS:]], dim=1)
+        audio = self.decoder(torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy), style)
+        shape = _shape_of_sound(self.encoder, audio, rate)
+        if index not in run.start_log_mels:
+            run.start_log_mels[index] = self.inverter._start_log_mel(sentence, self.decoder, self.encoder)
+        wanted = _frames_of(run.start_log_mels[index], first, sentence, len(shape))
+        shared = min(len(shape), len(wanted))
+        content = torch.mean((shape[:shared] - wanted[:shared]) ** 2)
+        run.changes.append(content.item())
+        if step >= self.settings.steps - SPECTRUM_STEPS:
+            run.late_audio.append(audio.detach().numpy().reshape(-1))
+        if self.band_rate:
+            audio = resample_tensor(resample_tensor(audio, rate, self.band_rate), self.band_rate, rate)
+        embedding = self.encoder.embed_tensor(_at_output_level(audio), rate)
+        loss = (1 - torch.dot(embedding, self.target) + self.settings.pull_toward_start * torch.sum(run.offset ** 2)
+                + self.settings.content_weight * content)
+        run.optimizer.zero_grad()
+        loss.backward()
+        run.optimizer.step()
+        return loss.item()
 
 
 def _start_log_mel_key(sentence: TrainingSentence, rate: int) -> str:
