@@ -11,7 +11,7 @@ from soundclone.speech import analysis, equalizer
 from soundclone.speech.kokoro.differentiable import shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
-    START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, _crop, _frames_of, _shape_of_sound,
+    PACK_CACHE_NAME, START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, _crop, _frames_of, _shape_of_sound,
     _start_log_mel_key,
 )
 from soundclone.speech.profile import VoiceProfile
@@ -163,3 +163,31 @@ def test_too_few_steps_for_two_probes_start_from_the_nearest_pack_alone():
     assert not InversionSettings(steps=15, probe_steps=8).probes()
     assert InversionSettings(steps=16, probe_steps=8).probes()
     assert not InversionSettings(steps=30, start_candidates=1).probes()
+
+
+def test_a_torn_pack_embedding_cache_is_computed_again_not_fatal(kokoro):
+    inverter = StyleInverter(kokoro)
+    embeddings = inverter.pack_embeddings()
+    path = kokoro.model_dir / PACK_CACHE_NAME
+    path.write_text('{"jf_alpha": [0.1, ')          # what a worker killed mid-write used to leave
+    again = inverter.pack_embeddings()
+    assert set(again) == set(embeddings)
+    assert np.allclose(again["jm_kumo"], embeddings["jm_kumo"], atol=1e-5)
+    assert inverter.pack_embeddings() == again      # and the file is whole again
+
+
+def test_cache_files_are_replaced_whole_and_unreadable_ones_read_as_missing(tmp_path):
+    from soundclone.speech.kokoro import cache
+
+    table = tmp_path / "table.json"
+    cache.write_table(table, {"a": [1.0], "b": [2.0]})
+    assert cache.read_table(table, ["a", "b"]) == {"a": [1.0], "b": [2.0]}
+    assert cache.read_table(table, ["a"]) is None                 # another set of packs: computed again
+    table.write_text('{"a": [1.')
+    assert cache.read_table(table, ["a", "b"]) is None
+    matrix = tmp_path / "m.npy"
+    cache.write_matrix(matrix, np.ones((3, 2)))
+    assert cache.read_matrix(matrix).dtype == np.float32 and cache.read_matrix(matrix).shape == (3, 2)
+    matrix.write_bytes(matrix.read_bytes()[:-4])
+    assert cache.read_matrix(matrix) is None
+    assert not list(tmp_path.glob(".*.tmp"))                      # nothing half-written left behind

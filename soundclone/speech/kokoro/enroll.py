@@ -7,13 +7,13 @@ statistics are computed once per model and cached beside it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from soundclone.speech import analysis
+from soundclone.speech.kokoro import cache
 from soundclone.speech.profile import VoiceProfile
 
 if TYPE_CHECKING:
@@ -98,15 +98,14 @@ class Enroller:
     def pack_statistics(self) -> dict:
         """The packs' calibration statistics, computed once per model directory and cached there."""
         path = self.engine.model_dir / CACHE_NAME
-        if path.exists():
-            cached = json.loads(path.read_text())
-            if set(cached) == set(self.engine.packs):
-                return cached
+        cached = cache.read_table(path, self.engine.packs)
+        if cached is not None:
+            return cached
         table = {}
         for name, pack in self.engine.packs.items():
             audio = self._speak(pack, 0.0)
             stats = analysis.SpeakerStats.of(audio, self.engine.sample_rate)
             table[name] = {"mean": stats.mean.tolist(), "covariance": stats.covariance.tolist(),
                            "median_f0": analysis.median_f0(audio, self.engine.sample_rate)}
-        path.write_text(json.dumps(table))
+        cache.write_table(path, table)
         return table

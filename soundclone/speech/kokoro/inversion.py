@@ -26,8 +26,6 @@ PyTorch is imported here only; the API process never imports this module.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from soundclone.speech import equalizer
+from soundclone.speech.kokoro import cache
 from soundclone.speech.kokoro import engine as kokoro_engine
 from soundclone.speech.kokoro import model as kokoro_model
 from soundclone.speech.kokoro.symbols import token_ids
@@ -156,14 +155,14 @@ class StyleInverter:
         import torch
 
         path = self.engine.model_dir / START_LOG_MEL_DIR / f"{_start_log_mel_key(sentence, self.engine.sample_rate)}.npy"
-        cached = _read_array(path)
+        cached = cache.read_matrix(path)
         if cached is not None:
             return torch.from_numpy(cached)
         with torch.no_grad():
             audio = decoder(torch.from_numpy(sentence.text), torch.from_numpy(sentence.f0),
                             torch.from_numpy(sentence.energy), torch.from_numpy(sentence.style_row))
             log_mel = _log_mel(encoder, audio, self.engine.sample_rate)
-        _write_array(path, log_mel.numpy())
+        cache.write_matrix(path, log_mel.numpy())
         return log_mel
 
     def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
@@ -183,17 +182,16 @@ class StyleInverter:
         from soundclone.speech.speaker_encoder import shared_encoder
 
         path = self.engine.model_dir / PACK_CACHE_NAME
-        if path.exists():
-            cached = json.loads(path.read_text())
-            if set(cached) == set(self.engine.packs):
-                return cached
+        cached = cache.read_table(path, self.engine.packs)
+        if cached is not None:
+            return cached
         encoder = shared_encoder()
         table = {}
         for name, pack in self.engine.packs.items():
             audio = np.concatenate([self.engine.speak_words(self.engine.words(s, TRAINING_LANGUAGE), pack,
                                                             speed=1.0, f0_scale=1.0)[0] for s in TRAINING_SENTENCES])
             table[name] = encoder.embed(audio, self.engine.sample_rate).tolist()
-        path.write_text(json.dumps(table))
+        cache.write_table(path, table)
         return table
 
 
@@ -289,23 +287,6 @@ def _start_log_mel_key(sentence: TrainingSentence, rate: int) -> str:
         digest.update(str(array.shape).encode())
         digest.update(np.ascontiguousarray(array, dtype="<f4").tobytes())
     return digest.hexdigest()[:32]
-
-
-def _read_array(path) -> np.ndarray | None:  # noqa: ANN001
-    """The cached array, or None when it is missing or unreadable (then it is computed again)."""
-    try:
-        array = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError):
-        return None
-    return array if array.ndim == 2 and array.dtype == np.float32 and np.isfinite(array).all() else None
-
-
-def _write_array(path, array: np.ndarray) -> None:  # noqa: ANN001
-    """Written whole or not at all: workers enrolling at once may race to the same file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")
-    np.save(partial, array.astype(np.float32), allow_pickle=False)
-    os.replace(partial, path)
 
 
 def _log_mel(encoder, audio, rate: int):  # noqa: ANN001, ANN202
