@@ -14,7 +14,9 @@ bare 48 % and 49 %, fully vocalized 47 % and 47 %, pausal 34 % and 38 %).
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 
 from soundclone.domain.minimax import PINYIN_PREFIX
@@ -143,6 +145,9 @@ class Frontend:
         """One Word per Thai word (dictionary segmentation: Thai writes no spaces between words); each
         syllable's IPA followed by its tone as a Kokoro tone arrow; digits read as Thai numerals."""
         if self._th is None:
+            # PyThaiNLP creates a data directory for downloads on first use, in the user's home unless told
+            # otherwise; everything used here ships in the wheel, so a temporary one does and home stays clean
+            os.environ.setdefault("PYTHAINLP_DATA", os.path.join(tempfile.gettempdir(), "soundclone-pythainlp"))
             import epitran
             from pythainlp.tokenize import syllable_tokenize, word_tokenize
             from pythainlp.util import num_to_thaiword, tone_detector
