@@ -11,8 +11,8 @@ from soundclone.speech import analysis, equalizer
 from soundclone.speech.kokoro.differentiable import shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
-    PACK_CACHE_NAME, START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, _crop, _frames_of, _shape_of_sound,
-    _start_log_mel_key,
+    PACK_CACHE_NAME, START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, TrainingSentence, _crop, _frames_of,
+    _pitch_shift, _shape_of_sound, _start_log_mel_key,
 )
 from soundclone.speech.profile import VoiceProfile
 from soundclone.speech.speaker_encoder import cosine, shared_encoder
@@ -29,7 +29,7 @@ def kokoro() -> KokoroEngine:
 
 @pytest.fixture(scope="module")
 def training(kokoro):
-    return StyleInverter(kokoro)._training_sentence(SENTENCE, kokoro.packs["jf_alpha"])
+    return StyleInverter(kokoro)._training_sentence(SENTENCE, kokoro.packs["jf_alpha"], 1.0)
 
 
 def _log_mel(audio: np.ndarray) -> np.ndarray:
@@ -104,7 +104,7 @@ def test_the_start_voices_log_mel_is_decoded_once_then_read_back_and_a_damaged_c
     path.write_bytes(b"not an array")
     np.testing.assert_allclose(inverter._start_log_mel(training, decoder, encoder).numpy(), decoded, atol=1e-5)
     assert np.load(path).shape == decoded.shape          # written again, whole
-    other = StyleInverter(kokoro)._training_sentence(SENTENCE, kokoro.packs["jm_kumo"])
+    other = StyleInverter(kokoro)._training_sentence(SENTENCE, kokoro.packs["jm_kumo"], 1.0)
     assert _start_log_mel_key(other, kokoro.sample_rate) != _start_log_mel_key(training, kokoro.sample_rate)
 
 
@@ -139,10 +139,27 @@ def test_enrollment_moves_the_voice_toward_the_speaker(kokoro):
 
     def similarity(voice: VoiceProfile) -> float:
         words = kokoro.words("Yesterday I walked to the library and borrowed three books.", "en")
-        audio, _ = kokoro.speak_words(words, voice.style, speed=1.0, f0_scale=1.0)
+        audio, _ = kokoro.speak_words(words, voice.style, speed=1.0, f0_scale=voice.f0_scale)
         return cosine(shared_encoder().embed(audio, kokoro.sample_rate), target)
 
     assert similarity(restored) > similarity(kokoro.system_voices()[start]) + 0.01
+    shift = restored.details["pitch_shift_semitones"]
+    assert shift == round(shift) and abs(shift) <= settings.max_pitch_shift
+    assert restored.f0_scale == pytest.approx(2 ** (shift / 12))
+
+
+def _sentence_at(hz: float) -> TrainingSentence:
+    f0 = np.array([[0.0, 5.0, hz, hz, hz, 8.0]], np.float32)   # the near-zero points are unvoiced
+    return TrainingSentence(np.zeros((1, 256), np.float32), np.zeros((1, 512, 3), np.float32), f0, np.ones_like(f0))
+
+
+def test_the_start_voice_moves_toward_the_references_pitch_in_whole_semitones_within_the_limit():
+    assert _pitch_shift([_sentence_at(100.0)], 150.0, 8.0) == 7.0      # 7.02 semitones up
+    assert _pitch_shift([_sentence_at(100.0)], 400.0, 8.0) == 8.0      # two octaves asked, the limit given
+    assert _pitch_shift([_sentence_at(200.0)], 100.0, 8.0) == -8.0
+    assert _pitch_shift([_sentence_at(100.0)], 150.0, 0.0) == 0.0      # shifting switched off
+    assert _pitch_shift([_sentence_at(100.0)], None, 8.0) == 0.0       # no pitch heard in the reference
+    assert _pitch_shift([_sentence_at(10.0)], 150.0, 8.0) == 0.0       # nothing voiced in the start voice
 
 
 def test_the_two_nearest_packs_are_probed_and_the_lower_loss_goes_on(kokoro):

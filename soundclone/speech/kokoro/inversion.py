@@ -7,8 +7,10 @@ Steps (each measured in bench/quality.py; research/differentiable-kokoro.md has 
    and the one whose loss is lower over the probe's last pass goes on alone. The nearest pack is not
    always the best start: its pitch and prosody stay (below), and the inversion moves timbre only.
 3. Training material: fixed sentences spoken by the starting pack through ONNX Runtime, keeping
-   the decoder's inputs (aligned text features, F0, energy). Durations, F0 and energy stay those
-   of the starting pack: only the decoder's 128 timbre dimensions are optimized.
+   the decoder's inputs (aligned text features, F0, energy). The pack's F0 first moves toward the
+   reference's median F0, in whole semitones and by at most max_pitch_shift (the voice keeps that
+   shift as its f0_scale), so the timbre is optimized at the pitch it will be heard at; durations and
+   energy stay those of the starting pack: only the decoder's 128 timbre dimensions are optimized.
 4. Adam on one shared offset to the timbre dimensions, loss 1 - cosine(GE2E(decoder(crop)), target)
    plus a small pull toward the start and a content term (the crop's frame-wise log-mel, band means
    removed, may not drift from the start voice's), on 2.5 s crops of the training sentences (the decoder is
@@ -72,6 +74,7 @@ class InversionSettings:
     threads: int = 2
     start_candidates: int = 2       # the packs GE2E finds nearest, each optimized for probe_steps ...
     probe_steps: int = 8            # ... before the one with the lower loss goes on alone (needs steps >= 2 probes)
+    max_pitch_shift: float = 8.0    # semitones the start voice's F0 may move toward the reference's (0: never)
 
     def probes(self) -> bool:
         return self.start_candidates > 1 and self.steps >= 2 * self.probe_steps
@@ -101,6 +104,7 @@ class StyleInverter:
 
         torch.set_num_threads(self.settings.threads)
         started = time.monotonic()
+        reference_f0 = analysis.median_f0(samples, sample_rate)
         encoder = shared_encoder()
         target = encoder.embed(samples, sample_rate)
         pack_scores = {name: cosine(target, np.array(e)) for name, e in self.pack_embeddings().items()}
@@ -108,7 +112,7 @@ class StyleInverter:
         candidates = nearest[: self.settings.start_candidates] if self.settings.probes() else nearest[:1]
         optimization = _Optimization(self, torch.from_numpy(target), _narrow_band_rate(samples, sample_rate), progress,
                                      total_steps=self.settings.steps + (len(candidates) - 1) * self.settings.probe_steps)
-        runs = [optimization.begin(pack, [self._training_sentence(s, self.engine.packs[pack]) for s in TRAINING_SENTENCES])
+        runs = [optimization.begin(pack, *self._training_material(self.engine.packs[pack], reference_f0))
                 for pack in candidates]
         run = runs[0]
         if len(runs) > 1:
@@ -124,11 +128,15 @@ class StyleInverter:
         start, sentences = run.pack, run.sentences
         style = self.engine.packs[start].copy()
         style[:, :TIMBRE_DIMS] += offset
-        voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
+        f0_scale = 2 ** (run.semitones / 12)
+        # the F0 the voice speaks at before its own shift: the centre emotions widen or flatten around
+        shifted_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
+        voice_f0 = shifted_f0 / f0_scale if shifted_f0 is not None else None
         return VoiceProfile(
             engine=self.engine.name,
             style=style,
-            reference_f0_hz=analysis.median_f0(samples, sample_rate),
+            f0_scale=f0_scale,
+            reference_f0_hz=reference_f0,
             equalizer_db=tuple(curve.tolist()),
             details={
                 "method": "style-inversion-v1",
@@ -141,6 +149,7 @@ class StyleInverter:
                 "offset_norm": round(float(np.linalg.norm(offset)), 3),
                 "content_change_last": round(float(np.mean(changes[-4:])), 4),
                 "voice_f0_hz": _rounded(voice_f0),
+                "pitch_shift_semitones": run.semitones,
                 "equalizer_peak_db": round(float(np.abs(curve).max()), 1),
                 "enroll_seconds": round(time.monotonic() - started, 1),
             },
@@ -165,10 +174,19 @@ class StyleInverter:
         cache.write_matrix(path, log_mel.numpy())
         return log_mel
 
-    def _training_sentence(self, sentence: str, table: np.ndarray) -> TrainingSentence:
+    def _training_material(self, table: np.ndarray, reference_f0: float | None) -> tuple[list[TrainingSentence], float]:
+        """The training sentences in a start pack's voice, its F0 moved toward the reference's; and that move
+        in semitones. Whole semitones keep the start log-mels' disk cache to a few entries per pack."""
+        sentences = [self._training_sentence(s, table, 1.0) for s in TRAINING_SENTENCES]
+        semitones = _pitch_shift(sentences, reference_f0, self.settings.max_pitch_shift)
+        if semitones:
+            sentences = [self._training_sentence(s, table, 2 ** (semitones / 12)) for s in TRAINING_SENTENCES]
+        return sentences, semitones
+
+    def _training_sentence(self, sentence: str, table: np.ndarray, f0_scale: float) -> TrainingSentence:
         words = self.engine.words(sentence, TRAINING_LANGUAGE)
         tokens = _tokens(self.engine.vocab, words)
-        feeds = self.engine._feeds(tokens, table, speed=1.0, f0_scale=1.0, f0_range=kokoro_engine.NEUTRAL_F0_RANGE,
+        feeds = self.engine._feeds(tokens, table, speed=1.0, f0_scale=f0_scale, f0_range=kokoro_engine.NEUTRAL_F0_RANGE,
                                    f0_center=kokoro_engine.DEFAULT_F0_CENTER_HZ)
         text, f0, energy = self.engine.front_session.run(
             [kokoro_model.DECODER_TEXT_OUTPUT, kokoro_model.DECODER_F0_OUTPUT, kokoro_model.DECODER_ENERGY_OUTPUT],
@@ -207,6 +225,7 @@ class _Run:
     changes: list[float] = field(default_factory=list)
     late_audio: list[np.ndarray] = field(default_factory=list)
     start_log_mels: dict[int, object] = field(default_factory=dict)
+    semitones: float = 0.0   # how far the start pack's F0 was moved toward the reference's
 
 
 def _probe_loss(run: _Run) -> float:
@@ -232,11 +251,12 @@ class _Optimization:
         self.encoder = shared_encoder()
         self.done = 0
 
-    def begin(self, pack: str, sentences: list[TrainingSentence]) -> _Run:
+    def begin(self, pack: str, sentences: list[TrainingSentence], semitones: float = 0.0) -> _Run:
         import torch
 
         offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
-        return _Run(pack, sentences, offset, torch.optim.Adam([offset], lr=self.settings.learning_rate))
+        return _Run(pack, sentences, offset, torch.optim.Adam([offset], lr=self.settings.learning_rate),
+                    semitones=semitones)
 
     def advance(self, run: _Run, until: int) -> None:
         while run.step < until:
@@ -277,6 +297,17 @@ class _Optimization:
         loss.backward()
         run.optimizer.step()
         return loss.item()
+
+
+def _pitch_shift(sentences: list[TrainingSentence], reference_f0: float | None, limit: float) -> float:
+    """Whole semitones from the sentences' voiced median F0 to the reference's, at most `limit` either way;
+    0 when either is unknown or the limit is 0."""
+    from soundclone.speech import analysis
+
+    voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
+    if reference_f0 is None or voice_f0 is None or limit <= 0:
+        return 0.0
+    return float(round(np.clip(analysis.semitones(reference_f0 / voice_f0), -limit, limit)))
 
 
 def _start_log_mel_key(sentence: TrainingSentence, rate: int) -> str:
