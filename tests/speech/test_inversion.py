@@ -11,7 +11,7 @@ from soundclone.speech import analysis, equalizer
 from soundclone.speech.kokoro.differentiable import shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
-    PACK_CACHE_NAME, START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, TrainingSentence, _crop, _frames_of,
+    MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, _crop, _frames_of,
     _pitch_shift, _shape_of_sound, _start_log_mel_key,
 )
 from soundclone.speech.profile import VoiceProfile
@@ -143,23 +143,27 @@ def test_enrollment_moves_the_voice_toward_the_speaker(kokoro):
         return cosine(shared_encoder().embed(audio, kokoro.sample_rate), target)
 
     assert similarity(restored) > similarity(kokoro.system_voices()[start]) + 0.01
+
+    unshifted = StyleInverter(kokoro)._training_material(kokoro.packs[start], reference_f0=None)
     shift = restored.details["pitch_shift_semitones"]
-    assert shift == round(shift) and abs(shift) <= settings.max_pitch_shift
+    assert shift == _pitch_shift(unshifted.voice_f0_hz, analysis.median_f0(enrolment, rate), settings.max_pitch_shift)
+    assert shift != 0            # the reader speaks above jm_kumo's ~92 Hz
     assert restored.f0_scale == pytest.approx(2 ** (shift / 12))
-
-
-def _sentence_at(hz: float) -> TrainingSentence:
-    f0 = np.array([[0.0, 5.0, hz, hz, hz, 8.0]], np.float32)   # the near-zero points are unvoiced
-    return TrainingSentence(np.zeros((1, 256), np.float32), np.zeros((1, 512, 3), np.float32), f0, np.ones_like(f0))
+    assert restored.details["voice_f0_hz"] == pytest.approx(unshifted.voice_f0_hz, abs=0.05)   # before the shift
 
 
 def test_the_start_voice_moves_toward_the_references_pitch_in_whole_semitones_within_the_limit():
-    assert _pitch_shift([_sentence_at(100.0)], 150.0, 8.0) == 7.0      # 7.02 semitones up
-    assert _pitch_shift([_sentence_at(100.0)], 400.0, 8.0) == 8.0      # two octaves asked, the limit given
-    assert _pitch_shift([_sentence_at(200.0)], 100.0, 8.0) == -8.0
-    assert _pitch_shift([_sentence_at(100.0)], 150.0, 0.0) == 0.0      # shifting switched off
-    assert _pitch_shift([_sentence_at(100.0)], None, 8.0) == 0.0       # no pitch heard in the reference
-    assert _pitch_shift([_sentence_at(10.0)], 150.0, 8.0) == 0.0       # nothing voiced in the start voice
+    assert _pitch_shift(100.0, 150.0, 8.0) == 7.0      # 7.02 semitones up
+    assert _pitch_shift(100.0, 400.0, 8.0) == 8.0      # two octaves asked, the limit given
+    assert _pitch_shift(200.0, 100.0, 8.0) == -8.0
+    assert _pitch_shift(100.0, 150.0, 6.5) == 6.0      # a fractional limit is never passed
+    assert _pitch_shift(100.0, 150.0, 0.0) == 0.0      # shifting switched off
+    assert _pitch_shift(100.0, None, 8.0) == 0.0       # no pitch heard in the reference
+    assert _pitch_shift(None, 150.0, 8.0) == 0.0       # nothing voiced in the start voice
+    with pytest.raises(ValueError, match="max_pitch_shift"):
+        InversionSettings(max_pitch_shift=MAX_PITCH_SHIFT + 1)   # past what a profile's f0_scale allows
+    with pytest.raises(ValueError, match="max_pitch_shift"):
+        InversionSettings(max_pitch_shift=-1)
 
 
 def test_the_two_nearest_packs_are_probed_and_the_lower_loss_goes_on(kokoro):

@@ -5,7 +5,8 @@ Steps (each measured in bench/quality.py; research/differentiable-kokoro.md has 
 2. The starting voice: the two system packs whose speech is closest to the target (pack embeddings
    are computed once per model and cached beside it) are each optimized for a few steps (a probe),
    and the one whose loss is lower over the probe's last pass goes on alone. The nearest pack is not
-   always the best start: its pitch and prosody stay (below), and the inversion moves timbre only.
+   always the best start: its durations and intonation stay (below); the inversion moves the pitch level
+   and the timbre only.
 3. Training material: fixed sentences spoken by the starting pack through ONNX Runtime, keeping
    the decoder's inputs (aligned text features, F0, energy). The pack's F0 first moves toward the
    reference's median F0, in whole semitones and by at most max_pitch_shift (the voice keeps that
@@ -28,6 +29,7 @@ PyTorch is imported here only; the API process never imports this module.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +64,7 @@ NARROW_BAND_HZ = 6_000  # a reference whose band ends below this (telephone spee
 OUTPUT_RMS = 0.1        # the engine's output level
 LOG_MEL_FLOOR = 0.01
 SPECTRUM_STEPS = 12     # the last steps' audio (each training sentence three times) measures the voice's spectrum
+MAX_PITCH_SHIFT = 24    # semitones: two octaves keep a voice's f0_scale within what a profile allows ([0.25, 4])
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,10 @@ class InversionSettings:
     probe_steps: int = 8            # ... before the one with the lower loss goes on alone (needs steps >= 2 probes)
     max_pitch_shift: float = 8.0    # semitones the start voice's F0 may move toward the reference's (0: never)
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.max_pitch_shift <= MAX_PITCH_SHIFT:
+            raise ValueError(f"max_pitch_shift {self.max_pitch_shift} is outside [0, {MAX_PITCH_SHIFT}] semitones")
+
     def probes(self) -> bool:
         return self.start_candidates > 1 and self.steps >= 2 * self.probe_steps
 
@@ -86,6 +93,13 @@ class TrainingSentence:
     text: np.ndarray         # [1, 512, frames]
     f0: np.ndarray           # [1, 2 * frames]
     energy: np.ndarray       # [1, 2 * frames]
+
+
+@dataclass(frozen=True)
+class TrainingMaterial:
+    sentences: list[TrainingSentence]
+    semitones: float              # how far the start pack's F0 was moved toward the reference's
+    voice_f0_hz: float | None     # the pack's voiced median F0 over the sentences, before that move
 
 
 Progress = Callable[[int, int], None]
@@ -112,7 +126,7 @@ class StyleInverter:
         candidates = nearest[: self.settings.start_candidates] if self.settings.probes() else nearest[:1]
         optimization = _Optimization(self, torch.from_numpy(target), _narrow_band_rate(samples, sample_rate), progress,
                                      total_steps=self.settings.steps + (len(candidates) - 1) * self.settings.probe_steps)
-        runs = [optimization.begin(pack, *self._training_material(self.engine.packs[pack], reference_f0))
+        runs = [optimization.begin(pack, self._training_material(self.engine.packs[pack], reference_f0))
                 for pack in candidates]
         run = runs[0]
         if len(runs) > 1:
@@ -125,17 +139,13 @@ class StyleInverter:
         curve = equalizer.matching_curve(equalizer.band_levels_db(samples, sample_rate),
                                          equalizer.band_levels_db(np.concatenate(run.late_audio), self.engine.sample_rate),
                                          analysis.bandwidth_hz(samples, sample_rate))
-        start, sentences = run.pack, run.sentences
+        start = run.pack
         style = self.engine.packs[start].copy()
         style[:, :TIMBRE_DIMS] += offset
-        f0_scale = 2 ** (run.semitones / 12)
-        # the F0 the voice speaks at before its own shift: the centre emotions widen or flatten around
-        shifted_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
-        voice_f0 = shifted_f0 / f0_scale if shifted_f0 is not None else None
         return VoiceProfile(
             engine=self.engine.name,
             style=style,
-            f0_scale=f0_scale,
+            f0_scale=2 ** (run.semitones / 12),
             reference_f0_hz=reference_f0,
             equalizer_db=tuple(curve.tolist()),
             details={
@@ -148,7 +158,7 @@ class StyleInverter:
                 "band_limited_hz": band_rate // 2 if band_rate else None,
                 "offset_norm": round(float(np.linalg.norm(offset)), 3),
                 "content_change_last": round(float(np.mean(changes[-4:])), 4),
-                "voice_f0_hz": _rounded(voice_f0),
+                "voice_f0_hz": _rounded(run.voice_f0_hz),  # before the shift: the centre emotions widen around
                 "pitch_shift_semitones": run.semitones,
                 "equalizer_peak_db": round(float(np.abs(curve).max()), 1),
                 "enroll_seconds": round(time.monotonic() - started, 1),
@@ -174,14 +184,15 @@ class StyleInverter:
         cache.write_matrix(path, log_mel.numpy())
         return log_mel
 
-    def _training_material(self, table: np.ndarray, reference_f0: float | None) -> tuple[list[TrainingSentence], float]:
-        """The training sentences in a start pack's voice, its F0 moved toward the reference's; and that move
-        in semitones. Whole semitones keep the start log-mels' disk cache to a few entries per pack."""
+    def _training_material(self, table: np.ndarray, reference_f0: float | None) -> "TrainingMaterial":
+        """The training sentences in a start pack's voice, its F0 moved toward the reference's. Whole
+        semitones keep the start log-mels' disk cache to a few entries per pack."""
         sentences = [self._training_sentence(s, table, 1.0) for s in TRAINING_SENTENCES]
-        semitones = _pitch_shift(sentences, reference_f0, self.settings.max_pitch_shift)
+        voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
+        semitones = _pitch_shift(voice_f0, reference_f0, self.settings.max_pitch_shift)
         if semitones:
             sentences = [self._training_sentence(s, table, 2 ** (semitones / 12)) for s in TRAINING_SENTENCES]
-        return sentences, semitones
+        return TrainingMaterial(sentences, semitones, voice_f0)
 
     def _training_sentence(self, sentence: str, table: np.ndarray, f0_scale: float) -> TrainingSentence:
         words = self.engine.words(sentence, TRAINING_LANGUAGE)
@@ -217,7 +228,7 @@ class StyleInverter:
 class _Run:
     """One start pack's optimization: Adam on the timbre offset, and what it has recorded so far."""
     pack: str
-    sentences: list[TrainingSentence]
+    material: TrainingMaterial
     offset: object
     optimizer: object
     step: int = 0
@@ -225,7 +236,18 @@ class _Run:
     changes: list[float] = field(default_factory=list)
     late_audio: list[np.ndarray] = field(default_factory=list)
     start_log_mels: dict[int, object] = field(default_factory=dict)
-    semitones: float = 0.0   # how far the start pack's F0 was moved toward the reference's
+
+    @property
+    def sentences(self) -> list[TrainingSentence]:
+        return self.material.sentences
+
+    @property
+    def semitones(self) -> float:
+        return self.material.semitones
+
+    @property
+    def voice_f0_hz(self) -> float | None:
+        return self.material.voice_f0_hz
 
 
 def _probe_loss(run: _Run) -> float:
@@ -251,12 +273,11 @@ class _Optimization:
         self.encoder = shared_encoder()
         self.done = 0
 
-    def begin(self, pack: str, sentences: list[TrainingSentence], semitones: float = 0.0) -> _Run:
+    def begin(self, pack: str, material: TrainingMaterial) -> _Run:
         import torch
 
         offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
-        return _Run(pack, sentences, offset, torch.optim.Adam([offset], lr=self.settings.learning_rate),
-                    semitones=semitones)
+        return _Run(pack, material, offset, torch.optim.Adam([offset], lr=self.settings.learning_rate))
 
     def advance(self, run: _Run, until: int) -> None:
         while run.step < until:
@@ -299,15 +320,15 @@ class _Optimization:
         return loss.item()
 
 
-def _pitch_shift(sentences: list[TrainingSentence], reference_f0: float | None, limit: float) -> float:
-    """Whole semitones from the sentences' voiced median F0 to the reference's, at most `limit` either way;
-    0 when either is unknown or the limit is 0."""
+def _pitch_shift(voice_f0: float | None, reference_f0: float | None, limit: float) -> float:
+    """Whole semitones from the voice's median F0 to the reference's, at most `limit` (rounded down to whole
+    semitones) either way; 0 when either F0 is unknown."""
     from soundclone.speech import analysis
 
-    voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
-    if reference_f0 is None or voice_f0 is None or limit <= 0:
+    if reference_f0 is None or voice_f0 is None:
         return 0.0
-    return float(round(np.clip(analysis.semitones(reference_f0 / voice_f0), -limit, limit)))
+    whole_limit = math.floor(limit)
+    return float(np.clip(round(analysis.semitones(reference_f0 / voice_f0)), -whole_limit, whole_limit))
 
 
 def _start_log_mel_key(sentence: TrainingSentence, rate: int) -> str:
