@@ -153,8 +153,9 @@ def enroll(reference: str, out: str) -> None:
     engine = _local_engine()
     profile = _enroll_file(engine, reference)
     Path(out).write_bytes(profile.to_bytes())
+    shift = profile.details.get("pitch_shift_semitones") or 0
     click.echo(f"voice profile written to {out} (started from {profile.details.get('start_pack')}, "
-               f"{profile.details.get('enroll_seconds')} s)")
+               f"pitch {shift:+g} semitones, {profile.details.get('enroll_seconds')} s)")
 
 
 @main.command()

@@ -26,6 +26,7 @@ def test_enroll_then_speak_with_the_profile(tmp_path):
     details = VoiceProfile.from_bytes(profile.read_bytes()).details
     assert details["method"] == "style-inversion-v1" and details["steps"] == 3 and details["start_pack"] == "jm_kumo"
     assert "cloning the voice" in enrolled.stderr  # progress is shown
+    assert f"started from jm_kumo, pitch {details['pitch_shift_semitones']:+g} semitones" in enrolled.stdout
     out = tmp_path / "out.wav"
     spoken = soundclone("speak", "--voice", str(profile), "--text", "Hello there.<#1#>Goodbye now.", "--out", str(out),
                         "--language", "English", "--speed", "1.2", tmp_path=tmp_path)
