@@ -77,7 +77,7 @@ class InversionSettings:
     threads: int = 2
     start_candidates: int = 2       # the packs GE2E finds nearest, each optimized for probe_steps ...
     probe_steps: int = 8            # ... before the one with the lower loss goes on alone (needs steps >= 2 probes)
-    max_pitch_shift: float = 8.0    # semitones the start voice's F0 may move toward the reference's (0: never)
+    max_pitch_shift: float = 12.0   # semitones the start voice's F0 may move toward the reference's (0: never)
 
     def __post_init__(self) -> None:
         if not 0 <= self.max_pitch_shift <= MAX_PITCH_SHIFT:
