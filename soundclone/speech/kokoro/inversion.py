@@ -145,7 +145,7 @@ class StyleInverter:
         return VoiceProfile(
             engine=self.engine.name,
             style=style,
-            f0_scale=2 ** (run.semitones / 12),
+            f0_scale=2 ** (run.material.semitones / 12),
             reference_f0_hz=reference_f0,
             equalizer_db=tuple(curve.tolist()),
             details={
@@ -158,8 +158,8 @@ class StyleInverter:
                 "band_limited_hz": band_rate // 2 if band_rate else None,
                 "offset_norm": round(float(np.linalg.norm(offset)), 3),
                 "content_change_last": round(float(np.mean(changes[-4:])), 4),
-                "voice_f0_hz": _rounded(run.voice_f0_hz),  # before the shift: the centre emotions widen around
-                "pitch_shift_semitones": run.semitones,
+                "voice_f0_hz": _rounded(run.material.voice_f0_hz),  # before the shift: the centre emotions widen around
+                "pitch_shift_semitones": run.material.semitones,
                 "equalizer_peak_db": round(float(np.abs(curve).max()), 1),
                 "enroll_seconds": round(time.monotonic() - started, 1),
             },
@@ -184,7 +184,7 @@ class StyleInverter:
         cache.write_matrix(path, log_mel.numpy())
         return log_mel
 
-    def _training_material(self, table: np.ndarray, reference_f0: float | None) -> "TrainingMaterial":
+    def _training_material(self, table: np.ndarray, reference_f0: float | None) -> TrainingMaterial:
         """The training sentences in a start pack's voice, its F0 moved toward the reference's. Whole
         semitones keep the start log-mels' disk cache to a few entries per pack."""
         sentences = [self._training_sentence(s, table, 1.0) for s in TRAINING_SENTENCES]
@@ -240,14 +240,6 @@ class _Run:
     @property
     def sentences(self) -> list[TrainingSentence]:
         return self.material.sentences
-
-    @property
-    def semitones(self) -> float:
-        return self.material.semitones
-
-    @property
-    def voice_f0_hz(self) -> float | None:
-        return self.material.voice_f0_hz
 
 
 def _probe_loss(run: _Run) -> float:
