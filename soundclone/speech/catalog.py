@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from soundclone.speech.kokoro import voice_packs
+
+KOKORO_TIMBRES = {  # words for the five packs the first releases listed; the others are described by origin only
+    "jf_alpha": "bright", "jf_gongitsune": "warm", "jf_nezumi": "light", "jf_tebukuro": "high", "jm_kumo": "calm",
+}
+
 
 @dataclass(frozen=True)
 class SystemVoice:
@@ -12,14 +18,13 @@ class SystemVoice:
     description: tuple[str, ...]
 
 
+def _kokoro_voice(pack: str) -> SystemVoice:
+    words = (voice_packs.sex_of(pack), KOKORO_TIMBRES.get(pack), f"{voice_packs.language_of(pack)} Kokoro voice pack")
+    return SystemVoice(pack, pack.split("_", 1)[1].capitalize(), tuple(w for w in words if w))
+
+
 SYSTEM_VOICES: dict[str, tuple[SystemVoice, ...]] = {
-    "kokoro": (
-        SystemVoice("jf_alpha", "Alpha", ("female", "bright", "Kokoro voice pack")),
-        SystemVoice("jf_gongitsune", "Gongitsune", ("female", "warm", "Kokoro voice pack")),
-        SystemVoice("jf_nezumi", "Nezumi", ("female", "light", "Kokoro voice pack")),
-        SystemVoice("jf_tebukuro", "Tebukuro", ("female", "high", "Kokoro voice pack")),
-        SystemVoice("jm_kumo", "Kumo", ("male", "calm", "Kokoro voice pack")),
-    ),
+    "kokoro": tuple(_kokoro_voice(pack) for pack in voice_packs.PACK_SHA256),
 }
 
 

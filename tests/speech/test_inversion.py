@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import soundfile as sf
 import torch
 
 from soundclone.speech import analysis, equalizer
+from soundclone.speech.kokoro import voice_packs
 from soundclone.speech.kokoro.differentiable import shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
     MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, _crop, _frames_of,
-    _pitch_shift, _shape_of_sound, _start_log_mel_key,
+    _pitch_shift, _shape_of_sound, _start_log_mel_key, shipped_pack_embeddings,
 )
 from soundclone.speech.profile import VoiceProfile
 from soundclone.speech.speaker_encoder import cosine, shared_encoder
@@ -127,7 +130,7 @@ def test_enrollment_moves_the_voice_toward_the_speaker(kokoro):
     assert calls[-1] == (6, 6) and len(calls) == 6
     restored = VoiceProfile.from_bytes(profile.to_bytes())
     start = restored.details["start_pack"]
-    assert start == "jm_kumo"   # the one male pack for a male reader
+    assert voice_packs.sex_of(start) == "male"   # a male reader
     assert np.allclose(restored.style[:, TIMBRE_DIMS:], kokoro.packs[start][:, TIMBRE_DIMS:])  # prosody kept
     assert restored.details["offset_norm"] > 0.1
     curve = np.array(restored.equalizer_db)
@@ -186,8 +189,19 @@ def test_too_few_steps_for_two_probes_start_from_the_nearest_pack_alone():
     assert not InversionSettings(steps=30, start_candidates=1).probes()
 
 
+def test_the_shipped_pack_embeddings_are_what_the_packs_give_today(kokoro):
+    shipped = shipped_pack_embeddings(kokoro.packs)
+    assert shipped is not None and set(shipped) == set(kokoro.packs)   # all 54, no minutes of speaking at start
+    assert StyleInverter(kokoro).pack_embeddings() is not None
+    two = replace(kokoro, packs={name: kokoro.packs[name] for name in ("af_heart", "jm_kumo")})
+    assert shipped_pack_embeddings(two.packs) is None                    # made from other packs: not used
+    for name, vector in StyleInverter(two).compute_pack_embeddings().items():
+        assert cosine(np.array(vector), np.array(shipped[name])) > 0.995
+
+
 def test_a_torn_pack_embedding_cache_is_computed_again_not_fatal(kokoro):
-    inverter = StyleInverter(kokoro)
+    # two packs: no shipped table matches them, so the model directory's cache is what is read
+    inverter = StyleInverter(replace(kokoro, packs={name: kokoro.packs[name] for name in ("jf_alpha", "jm_kumo")}))
     embeddings = inverter.pack_embeddings()
     path = kokoro.model_dir / PACK_CACHE_NAME
     path.write_text('{"jf_alpha": [0.1, ')          # what a worker killed mid-write used to leave

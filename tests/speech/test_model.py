@@ -1,13 +1,15 @@
 """Model resolution (assemble, check, edit, cache) and option validation; no synthesis here."""
 
 import json
+import shutil
 
 import numpy as np
 import onnx
 import pytest
 
 from soundclone.speech.engine import ModelMissingError, SynthesisOptions
-from soundclone.speech.kokoro import model
+from soundclone.speech.kokoro import model, voice_packs
+from tests.conftest import MODEL_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -15,6 +17,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     model_dir = tmp_path_factory.mktemp("models")
+    # the packs `make test` fetched (tests/speech/test_voice_packs.py covers the fetch itself)
+    shutil.copytree(MODEL_DIR / voice_packs.PACK_DIR, model_dir / voice_packs.PACK_DIR)
     return model_dir, model.resolve(model_dir)
 
 
@@ -25,7 +29,7 @@ def test_resolve_builds_an_edited_model_with_durations_and_f0_scale(built):
     assert model.F0_SCALE_INPUT in [i.name for i in graph.input]
     stamp = json.loads((model_dir / model.STAMP_NAME).read_text())
     assert stamp["sha256"] == model._sha256(files.model) and stamp["edit_version"] == model.EDIT_VERSION
-    assert len(files.packs) == 5 and all(p.shape == (510, 256) for p in files.packs.values())
+    assert len(files.packs) == len(voice_packs.PACK_SHA256) == 54 and all(p.shape == (510, 256) for p in files.packs.values())
     assert files.vocab[" "] > 0
 
 
@@ -37,6 +41,18 @@ def test_a_damaged_edited_copy_is_rebuilt(built):
     again = model.resolve(model_dir)
     assert model._sha256(again.model) == json.loads((model_dir / model.STAMP_NAME).read_text())["sha256"]
     assert bytes(data) != again.model.read_bytes()
+
+
+def test_missing_voice_packs_are_named(built, tmp_path):
+    model_dir, _ = built
+    for path in (model_dir / voice_packs.PACK_DIR).iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (model_dir / voice_packs.PACK_DIR / "af_heart.bin").unlink()
+    try:
+        with pytest.raises(ModelMissingError, match=r"\(1 of 54: af_heart\).*soundclone models"):
+            model.resolve(model_dir)
+    finally:
+        (model_dir / voice_packs.PACK_DIR / "af_heart.bin").write_bytes((tmp_path / "af_heart.bin").read_bytes())
 
 
 def test_parts_that_do_not_match_their_checksum_are_refused():

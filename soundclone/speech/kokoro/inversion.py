@@ -56,6 +56,7 @@ TRAINING_SENTENCES = (
     "Numbers such as forty two and seven hundred were written on the old wooden board.",
 )
 PACK_CACHE_NAME = "kokoro-pack-embeddings-v2.json"
+SHIPPED_PACK_EMBEDDINGS = "data/kokoro-pack-embeddings.json"   # beside this module
 # The training sentences' log-mels in each starting pack's voice depend on nothing the reference brings, so
 # they are kept on disk beside the model, named by a digest of everything that went into them.
 START_LOG_MEL_DIR = "kokoro-start-log-mel-v1"
@@ -208,20 +209,54 @@ class StyleInverter:
     # -- pack embeddings (cached per model) -------------------------------------------------------
 
     def pack_embeddings(self) -> dict[str, list[float]]:
-        from soundclone.speech.speaker_encoder import shared_encoder
-
+        """Each pack's GE2E embedding of the training sentences: the table shipped with the code when it was
+        computed from these very packs and sentences (54 packs take minutes to speak on two cores), else the
+        one cached in the model directory, else computed now and cached there."""
+        shipped = shipped_pack_embeddings(self.engine.packs)
+        if shipped is not None:
+            return shipped
         path = self.engine.model_dir / PACK_CACHE_NAME
         cached = cache.read_table(path, self.engine.packs)
         if cached is not None:
             return cached
+        table = self.compute_pack_embeddings()
+        cache.write_table(path, table)
+        return table
+
+    def compute_pack_embeddings(self) -> dict[str, list[float]]:
+        from soundclone.speech.speaker_encoder import shared_encoder
+
         encoder = shared_encoder()
         table = {}
         for name, pack in self.engine.packs.items():
             audio = np.concatenate([self.engine.speak_words(self.engine.words(s, TRAINING_LANGUAGE), pack,
                                                             speed=1.0, f0_scale=1.0)[0] for s in TRAINING_SENTENCES])
             table[name] = encoder.embed(audio, self.engine.sample_rate).tolist()
-        cache.write_table(path, table)
         return table
+
+
+def pack_fingerprint(packs: dict[str, np.ndarray]) -> str:
+    """What a pack embedding table was computed from: the packs' bytes and the sentences they spoke."""
+    digest = hashlib.sha256(f"{PACK_CACHE_NAME} {TRAINING_LANGUAGE} {TRAINING_SENTENCES}".encode())
+    for name in sorted(packs):
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(packs[name], dtype="<f4").tobytes())
+    return digest.hexdigest()
+
+
+def shipped_pack_embeddings(packs: dict[str, np.ndarray]) -> dict[str, list[float]] | None:
+    """The table in SHIPPED_PACK_EMBEDDINGS if it was made from exactly these packs (scripts/build_pack_embeddings.py)."""
+    import importlib.resources as resources
+    import json
+
+    try:
+        shipped = json.loads((resources.files(__package__) / SHIPPED_PACK_EMBEDDINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(shipped, dict) or shipped.get("fingerprint") != pack_fingerprint(packs):
+        return None
+    table = shipped.get("embeddings")
+    return table if isinstance(table, dict) and set(table) == set(packs) else None
 
 
 @dataclass

