@@ -14,8 +14,8 @@ from soundclone.speech.kokoro import voice_packs
 from soundclone.speech.kokoro.differentiable import shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
-    MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, TIMBRE_DIMS, InversionSettings, StyleInverter, _crop, _frames_of,
-    _pitch_shift, _shape_of_sound, _start_log_mel_key, shipped_pack_embeddings,
+    MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, START_PACKS, TIMBRE_DIMS, InversionSettings, StyleInverter,
+    _crop, _frames_of, _pitch_shift, _shape_of_sound, _start_log_mel_key, shipped_pack_embeddings,
 )
 from soundclone.speech.profile import VoiceProfile
 from soundclone.speech.speaker_encoder import cosine, shared_encoder
@@ -178,9 +178,15 @@ def test_the_two_nearest_packs_are_probed_and_the_lower_loss_goes_on(kokoro):
     assert calls == [(n, 6) for n in range(1, 7)]    # two probes of 2 steps, then 2 more for the better one
     probed = profile.details["start_probe_loss"]
     similarity = profile.details["pack_similarity"]
+    assert set(similarity) == set(START_PACKS)                      # ranked among the start packs only
     assert set(probed) == set(sorted(similarity, key=similarity.get, reverse=True)[:2])
     assert profile.details["start_pack"] == min(probed, key=probed.get)
     assert np.allclose(profile.style[:, TIMBRE_DIMS:], kokoro.packs[profile.details["start_pack"]][:, TIMBRE_DIMS:])
+
+
+def test_a_clone_needs_somewhere_to_start():
+    with pytest.raises(ValueError, match="start_packs"):
+        InversionSettings(start_packs=())
 
 
 def test_too_few_steps_for_two_probes_start_from_the_nearest_pack_alone():

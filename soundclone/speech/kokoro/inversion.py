@@ -2,8 +2,9 @@
 
 Steps (each measured in bench/quality.py; research/differentiable-kokoro.md has the background):
 1. The reference's GE2E speaker embedding is the target (speaker_encoder.py).
-2. The starting voice: the two system packs whose speech is closest to the target (pack embeddings
-   are computed once per model and cached beside it) are each optimized for a few steps (a probe),
+2. The starting voice: the two start packs (START_PACKS) whose speech is closest to the target (pack
+   embeddings ship with the code, or are computed once per model and cached beside it) are each optimized
+   for a few steps (a probe),
    and the one whose loss is lower over the probe's last pass goes on alone. The nearest pack is not
    always the best start: its durations and intonation stay (below); the inversion moves the pitch level
    and the timbre only.
@@ -66,6 +67,10 @@ OUTPUT_RMS = 0.1        # the engine's output level
 LOG_MEL_FLOOR = 0.01
 SPECTRUM_STEPS = 12     # the last steps' audio (each training sentence three times) measures the voice's spectrum
 MAX_PITCH_SHIFT = 24    # semitones: two octaves keep a voice's f0_scale within what a profile allows ([0.25, 4])
+# Clones start from the five Japanese packs. Starting from the nearest of all 54 (kokoro/voice_packs.py) was
+# measured (README, "Start packs"): it changed the start of four of seven speakers, and three of the four came
+# out less like themselves (GE2E n 0.687 -> 0.667 on average) and less clean (DNSMOS OVRL 3.25 -> 3.17).
+START_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,13 @@ class InversionSettings:
     start_candidates: int = 2       # the packs GE2E finds nearest, each optimized for probe_steps ...
     probe_steps: int = 8            # ... before the one with the lower loss goes on alone (needs steps >= 2 probes)
     max_pitch_shift: float = 12.0   # semitones the start voice's F0 may move toward the reference's (0: never)
+    start_packs: tuple[str, ...] = START_PACKS   # the packs a clone may start from
 
     def __post_init__(self) -> None:
         if not 0 <= self.max_pitch_shift <= MAX_PITCH_SHIFT:
             raise ValueError(f"max_pitch_shift {self.max_pitch_shift} is outside [0, {MAX_PITCH_SHIFT}] semitones")
+        if not self.start_packs:
+            raise ValueError("start_packs is empty: a clone needs a pack to start from")
 
     def probes(self) -> bool:
         return self.start_candidates > 1 and self.steps >= 2 * self.probe_steps
@@ -122,7 +130,8 @@ class StyleInverter:
         reference_f0 = analysis.median_f0(samples, sample_rate)
         encoder = shared_encoder()
         target = encoder.embed(samples, sample_rate)
-        pack_scores = {name: cosine(target, np.array(e)) for name, e in self.pack_embeddings().items()}
+        pack_scores = {name: cosine(target, np.array(e)) for name, e in self.pack_embeddings().items()
+                       if name in self.settings.start_packs}
         nearest = sorted(pack_scores, key=pack_scores.get, reverse=True)
         candidates = nearest[: self.settings.start_candidates] if self.settings.probes() else nearest[:1]
         optimization = _Optimization(self, torch.from_numpy(target), _narrow_band_rate(samples, sample_rate), progress,
@@ -188,16 +197,19 @@ class StyleInverter:
     def _training_material(self, table: np.ndarray, reference_f0: float | None) -> TrainingMaterial:
         """The training sentences in a start pack's voice, its F0 moved toward the reference's. Whole
         semitones keep the start log-mels' disk cache to a few entries per pack."""
-        sentences = [self._training_sentence(s, table, 1.0) for s in TRAINING_SENTENCES]
+        tokens = [_tokens(self.engine.vocab, self.engine.words(s, TRAINING_LANGUAGE)) for s in TRAINING_SENTENCES]
+        sentences = [self._training_features(t, table, 1.0) for t in tokens]
         voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
         semitones = _pitch_shift(voice_f0, reference_f0, self.settings.max_pitch_shift)
         if semitones:
-            sentences = [self._training_sentence(s, table, 2 ** (semitones / 12)) for s in TRAINING_SENTENCES]
+            sentences = [self._training_features(t, table, 2 ** (semitones / 12)) for t in tokens]
         return TrainingMaterial(sentences, semitones, voice_f0)
 
     def _training_sentence(self, sentence: str, table: np.ndarray, f0_scale: float) -> TrainingSentence:
-        words = self.engine.words(sentence, TRAINING_LANGUAGE)
-        tokens = _tokens(self.engine.vocab, words)
+        tokens = _tokens(self.engine.vocab, self.engine.words(sentence, TRAINING_LANGUAGE))
+        return self._training_features(tokens, table, f0_scale)
+
+    def _training_features(self, tokens: list[int], table: np.ndarray, f0_scale: float) -> TrainingSentence:
         feeds = self.engine._feeds(tokens, table, speed=1.0, f0_scale=f0_scale, f0_range=kokoro_engine.NEUTRAL_F0_RANGE,
                                    f0_center=kokoro_engine.DEFAULT_F0_CENTER_HZ)
         text, f0, energy = self.engine.front_session.run(
