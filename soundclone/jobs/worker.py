@@ -70,7 +70,7 @@ def create_worker(
     sessions = make_sessionmaker(make_engine(settings.resolved_database_url))
     if engine is None:
         engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
-                             enroll_steps=settings.enroll_steps)
+                             enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
         engine.prepare()
     context = JobContext(
         settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,

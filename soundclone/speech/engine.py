@@ -89,9 +89,11 @@ class Engine(Protocol):
     def synthesize(self, text: str, voice: VoiceProfile, options: SynthesisOptions) -> Iterator[AudioChunk]: ...
 
 
-def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2, enroll_steps: int = 30) -> Engine:
+def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2, enroll_steps: int = 30,
+                enroll_probe: bool = True) -> Engine:
     if name == "kokoro":
         from soundclone.speech.kokoro.engine import KokoroEngine
 
-        return KokoroEngine.load(model_dir=model_dir, threads=threads, enroll_steps=enroll_steps)
+        return KokoroEngine.load(model_dir=model_dir, threads=threads, enroll_steps=enroll_steps,
+                                 enroll_probe=enroll_probe)
     raise SpeechError(f"unknown engine {name!r}; available: kokoro")

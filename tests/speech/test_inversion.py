@@ -232,3 +232,12 @@ def test_cache_files_are_replaced_whole_and_unreadable_ones_read_as_missing(tmp_
     matrix.write_bytes(matrix.read_bytes()[:-4])
     assert cache.read_matrix(matrix) is None
     assert not list(tmp_path.glob(".*.tmp"))                      # nothing half-written left behind
+
+
+def test_the_start_probe_can_be_switched_off_for_faster_enrollment(kokoro, monkeypatch):
+    from soundclone.settings import Settings
+
+    assert kokoro.inversion_settings().probes()              # the default: two start packs, 8 steps each
+    monkeypatch.setenv("SOUNDCLONE_ENROLL_PROBE", "false")
+    fast = replace(kokoro, enroll_probe=Settings().enroll_probe)
+    assert not fast.inversion_settings().probes() and fast.inversion_settings().steps == kokoro.enroll_steps

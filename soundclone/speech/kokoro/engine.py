@@ -58,18 +58,20 @@ class KokoroEngine:
     name: str = ENGINE_NAME
     threads: int = 2
     enroll_steps: int = 30
+    enroll_probe: bool = True   # probe the two nearest start packs before going on with one (kokoro/inversion.py)
     sample_rate: int = kokoro_model.SAMPLE_RATE
     frontend: Frontend = field(default_factory=Frontend)
     detector: LanguageDetector = field(default_factory=LanguageDetector)
     _voice_f0: dict[str, float] = field(default_factory=dict, repr=False)  # style-table hash -> median F0 (Hz)
 
     @classmethod
-    def load(cls, *, model_dir: Path, threads: int = 2, enroll_steps: int = 30) -> "KokoroEngine":
+    def load(cls, *, model_dir: Path, threads: int = 2, enroll_steps: int = 30,
+             enroll_probe: bool = True) -> "KokoroEngine":
         files = kokoro_model.resolve(model_dir)
         session = ort.InferenceSession(str(files.model), sess_options=_session_options(threads),
                                        providers=["CPUExecutionProvider"])
         return cls(session=session, vocab=files.vocab, packs=files.packs, model_dir=model_dir,
-                   threads=threads, enroll_steps=enroll_steps)
+                   threads=threads, enroll_steps=enroll_steps, enroll_probe=enroll_probe)
 
     @cached_property
     def front_session(self) -> ort.InferenceSession:
@@ -89,10 +91,15 @@ class KokoroEngine:
 
     def enroll(self, samples: np.ndarray, sample_rate: int, progress=None) -> VoiceProfile:  # noqa: ANN001
         """Clone a voice by style inversion (kokoro/inversion.py); `progress(step, steps)` is called as it goes."""
-        from soundclone.speech.kokoro.inversion import InversionSettings, StyleInverter
+        from soundclone.speech.kokoro.inversion import StyleInverter
 
-        settings = InversionSettings(steps=self.enroll_steps, threads=self.threads)
-        return StyleInverter(self, settings).enroll(samples, sample_rate, progress=progress)
+        return StyleInverter(self, self.inversion_settings()).enroll(samples, sample_rate, progress=progress)
+
+    def inversion_settings(self):  # noqa: ANN201
+        from soundclone.speech.kokoro.inversion import InversionSettings
+
+        return InversionSettings(steps=self.enroll_steps, threads=self.threads,
+                                 start_candidates=2 if self.enroll_probe else 1)
 
     def enroll_by_pack_choice(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile:
         """The gradient-free baseline: the closest pack blend and pitch (kept for comparison in bench/quality.py)."""
