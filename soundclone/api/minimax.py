@@ -293,10 +293,12 @@ def delete_voice(body: VoiceTypeBody, state: StateDep, caller: CallerDep) -> dic
         raise invalid("voice_type", "voice_type must be voice_cloning or voice_generation")
     if not body.voice_id:
         raise invalid("voice_id", "voice_id is required")
-    if body.voice_id in system_voice_ids(state.settings.engine):
-        raise ServiceError(ErrorKind.VOICE_ACCESS, f"voice_id {body.voice_id} is a system voice; only its creator may delete it")
     with transaction(state.sessions) as session:
+        # the account's own voice first: a clone may predate a system voice of the same name
         voice = voices.voice_for_account(session, voice_id=body.voice_id, account_id=caller.account_id)
+        if voice is None and body.voice_id in system_voice_ids(state.settings.engine):
+            raise ServiceError(ErrorKind.VOICE_ACCESS,
+                               f"voice_id {body.voice_id} is a system voice; only its creator may delete it")
         if voice is None:
             raise ServiceError(ErrorKind.NOT_FOUND, f"voice_id {body.voice_id} not found", field="voice_id")
         voices.delete_voice(session, voice_id=voice.id, now=state.clock())
@@ -412,13 +414,19 @@ def _async_text(state: ApiState, account_id: int, body: AsyncBody) -> str:
     return state.blobs.get(stored.blob_key).decode("utf-8")
 
 
+def _owns_voice(session, account_id: int, voice_id: str) -> bool:  # noqa: ANN001
+    """The account's own clone by this id; it wins over a system voice of the same name (voice_packs added many)."""
+    return voices.voice_for_account(session, voice_id=voice_id, account_id=account_id) is not None
+
+
 def _submit_speech(state: ApiState, caller, order: mm.SpeechOrder, *, extra: dict | None = None,  # noqa: ANN001
                    number: int | None = None) -> Task:
     count_characters(state, caller, order.usage_characters)
 
     def price(session) -> tuple[pricing.Charge, ...]:  # noqa: ANN001
         first_use = False
-        if order.voice_id not in system_voice_ids(state.settings.engine):
+        if order.voice_id not in system_voice_ids(state.settings.engine) or _owns_voice(session, caller.account_id,
+                                                                                     order.voice_id):
             first_use = core.use_voice(state, session, account_id=caller.account_id, voice_id=order.voice_id,
                                        field="voice_setting.voice_id")
         return pricing.speech_charges(state.settings.price_table, order.usage_characters, first_use_of_clone=first_use)

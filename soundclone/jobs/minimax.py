@@ -104,10 +104,11 @@ def run_speech(ctx: JobContext, task: Task) -> dict:
 
 
 def _voice(ctx: JobContext, account_id: int, voice_id: str) -> VoiceProfile:
-    if voice_id in system_voice_ids(ctx.engine.name):
-        return ctx.engine.system_voices()[voice_id]
+    """The account's own clone first (it may predate a system voice of the same name), then the system voice."""
     with transaction(ctx.sessions) as session:
         voice = voices.voice_for_account(session, voice_id=voice_id, account_id=account_id)
+    if voice is None and voice_id in system_voice_ids(ctx.engine.name):
+        return ctx.engine.system_voices()[voice_id]
     if voice is None:
         raise TaskFailure(f"voice_id {voice_id} does not exist", ErrorKind.NOT_FOUND)
     return VoiceProfile.from_bytes(ctx.blobs.get(voice.profile_key))

@@ -152,3 +152,23 @@ def test_async_checks(client, customer):
                                                       "voice_setting": {"voice_id": "jm_kumo"}}, headers=customer.headers)
     assert code(too_long) == 2013
     assert code(client.get("/v1/query/t2a_async_query_v2", params={"task_id": 123}, headers=customer.headers)) == 2013
+
+
+def test_a_clone_named_like_a_later_system_voice_stays_its_owners(client, sessions, clock, customer):
+    """Clones made before the 54 Kokoro packs became system voices may carry one of their names (af_heart passes
+    the voice_id rules): their owner keeps using and deleting them; everyone else gets the system voice."""
+    from soundclone.store import voices
+
+    with transaction(sessions) as session:
+        voices.create_voice(session, voice_id="model_" + "b" * 32, account_id=customer.account_id, engine="kokoro",
+                            profile_key="voices/b.profile", source_task_id="audio_src_b", now=clock(), name="af_heart")
+    submitted = client.post("/v1/t2a_async_v2", json={"model": "speech-02-hd", "text": "hi",
+                                                      "voice_setting": {"voice_id": "af_heart"}}, headers=customer.headers)
+    assert code(submitted) == 0
+    with transaction(sessions) as session:   # the clone's first use was counted, not skipped as a system voice's
+        assert voices.voice_for_account(session, voice_id="af_heart", account_id=customer.account_id).permanent
+    other = make_customer(sessions, balance=1000)
+    assert code(client.post("/v1/delete_voice", json={"voice_type": "voice_cloning", "voice_id": "af_heart"},
+                            headers=other.headers)) == 2042
+    assert code(client.post("/v1/delete_voice", json={"voice_type": "voice_cloning", "voice_id": "af_heart"},
+                            headers=customer.headers)) == 0
