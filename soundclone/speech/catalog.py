@@ -20,7 +20,9 @@ class SystemVoice:
 
 def _kokoro_voice(pack: str) -> SystemVoice:
     words = (voice_packs.sex_of(pack), KOKORO_TIMBRES.get(pack), f"{voice_packs.language_of(pack)} Kokoro voice pack")
-    return SystemVoice(pack, pack.split("_", 1)[1].capitalize(), tuple(w for w in words if w))
+    # the language in the name too: several packs share a name (three Santas, two Doras, Alexes and Alphas)
+    name = f"{pack.split('_', 1)[1].capitalize()} ({voice_packs.language_of(pack)})"
+    return SystemVoice(pack, name, tuple(w for w in words if w))
 
 
 SYSTEM_VOICES: dict[str, tuple[SystemVoice, ...]] = {

@@ -110,7 +110,8 @@ def test_the_fetched_packs_are_kokoros_own():
 def test_the_catalog_lists_every_pack_with_its_language():
     voices = {v.voice_id: v for v in SYSTEM_VOICES["kokoro"]}
     assert set(voices) == set(voice_packs.PACK_SHA256)
-    assert voices["af_heart"].name == "Heart" and voices["af_heart"].description[0] == "female"
+    assert voices["af_heart"].name == "Heart (en-US)" and voices["af_heart"].description[0] == "female"
+    assert len({v.name for v in voices.values()}) == len(voices)      # no two voices share a name
     assert "en-US Kokoro voice pack" in voices["af_heart"].description
     assert voices["jm_kumo"].description == ("male", "calm", "ja Kokoro voice pack")
 

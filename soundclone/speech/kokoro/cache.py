@@ -20,12 +20,16 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def read_table(path: Path, keys) -> dict | None:  # noqa: ANN001
-    """The cached JSON object if it is readable and has exactly `keys`; None otherwise."""
+    """The cached JSON object's entries for `keys` if it is readable and has them all (a table computed for more
+    packs serves a subset of them); None otherwise."""
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return cached if isinstance(cached, dict) and set(cached) == set(keys) else None
+    wanted = set(keys)
+    if not isinstance(cached, dict) or not wanted <= set(cached):
+        return None
+    return {key: cached[key] for key in cached if key in wanted}
 
 
 def write_table(path: Path, table: dict) -> None:

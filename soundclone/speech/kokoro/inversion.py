@@ -130,8 +130,7 @@ class StyleInverter:
         reference_f0 = analysis.median_f0(samples, sample_rate)
         encoder = shared_encoder()
         target = encoder.embed(samples, sample_rate)
-        pack_scores = {name: cosine(target, np.array(e)) for name, e in self.pack_embeddings().items()
-                       if name in self.settings.start_packs}
+        pack_scores = {name: cosine(target, np.array(e)) for name, e in self.pack_embeddings().items()}
         nearest = sorted(pack_scores, key=pack_scores.get, reverse=True)
         candidates = nearest[: self.settings.start_candidates] if self.settings.probes() else nearest[:1]
         optimization = _Optimization(self, torch.from_numpy(target), _narrow_band_rate(samples, sample_rate), progress,
@@ -220,27 +219,35 @@ class StyleInverter:
 
     # -- pack embeddings (cached per model) -------------------------------------------------------
 
+    def start_packs(self) -> dict[str, np.ndarray]:
+        packs = {name: self.engine.packs[name] for name in self.settings.start_packs if name in self.engine.packs}
+        if not packs:
+            raise ValueError(f"none of the start packs {self.settings.start_packs} is among the engine's packs")
+        return packs
+
     def pack_embeddings(self) -> dict[str, list[float]]:
-        """Each pack's GE2E embedding of the training sentences: the table shipped with the code when it was
-        computed from these very packs and sentences (54 packs take minutes to speak on two cores), else the
-        one cached in the model directory, else computed now and cached there."""
+        """Each start pack's GE2E embedding of the training sentences: from the table shipped with the code when
+        it was computed from these very packs and sentences (all 54 take minutes to speak on two cores), else
+        the one cached in the model directory, else computed now and cached there."""
+        wanted = self.start_packs()
         shipped = shipped_pack_embeddings(self.engine.packs)
         if shipped is not None:
-            return shipped
+            return {name: shipped[name] for name in wanted}
         path = self.engine.model_dir / PACK_CACHE_NAME
-        cached = cache.read_table(path, self.engine.packs)
+        cached = cache.read_table(path, wanted)
         if cached is not None:
             return cached
-        table = self.compute_pack_embeddings()
+        table = self.compute_pack_embeddings(wanted)
         cache.write_table(path, table)
         return table
 
-    def compute_pack_embeddings(self) -> dict[str, list[float]]:
+    def compute_pack_embeddings(self, packs: dict[str, np.ndarray] | None = None) -> dict[str, list[float]]:
+        """GE2E embeddings of the training sentences spoken by each pack (by default every pack of the engine)."""
         from soundclone.speech.speaker_encoder import shared_encoder
 
         encoder = shared_encoder()
         table = {}
-        for name, pack in self.engine.packs.items():
+        for name, pack in (self.engine.packs if packs is None else packs).items():
             audio = np.concatenate([self.engine.speak_words(self.engine.words(s, TRAINING_LANGUAGE), pack,
                                                             speed=1.0, f0_scale=1.0)[0] for s in TRAINING_SENTENCES])
             table[name] = encoder.embed(audio, self.engine.sample_rate).tolist()

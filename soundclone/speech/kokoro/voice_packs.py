@@ -12,6 +12,7 @@ A pack's name says its language and sex: the first letter is the language (PACK_
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import tarfile
 import urllib.request
@@ -158,7 +159,7 @@ def _download(url: str) -> bytes:
                     raise ModelMissingError(f"{PACKAGE} from {url} is larger than expected")
                 digest.update(block)
                 blocks.append(block)
-    except OSError as error:
+    except (OSError, http.client.HTTPException) as error:
         raise ModelMissingError(f"could not fetch the Kokoro voice packs ({PACKAGE}) from {url}: {error}") from None
     if digest.hexdigest() != TARBALL_SHA256:
         raise ModelMissingError(f"{PACKAGE} from {url} does not match its pinned sha256")
