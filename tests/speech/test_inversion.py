@@ -11,7 +11,7 @@ import torch
 
 from soundclone.speech import analysis, equalizer
 from soundclone.speech.engine import load_engine
-from soundclone.speech.kokoro.differentiable import shared_decoder
+from soundclone.speech.kokoro.differentiable import ANGLE_DIVISION, shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
     MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, START_PACKS, TIMBRE_DIMS, InversionSettings, StyleInverter,
@@ -55,6 +55,17 @@ def test_the_torch_decoder_follows_onnx_runtime(kokoro, training):
     assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.97
     level = np.sqrt(np.mean(torch_audio ** 2)) / np.sqrt(np.mean(onnx_audio ** 2))
     assert 0.7 < level < 1.3
+
+
+def test_only_the_phase_division_repairs_zero_over_zero_and_unvoiced_speech_stays_finite(kokoro, training):
+    decoder = shared_decoder(kokoro.model_dir)
+    repaired = [node for node in decoder.nodes if node.op == ANGLE_DIVISION]
+    feeds_atan = {node.inputs[0] for node in decoder.nodes if node.op == "Atan"}
+    assert repaired and {node.outputs[0] for node in repaired} == feeds_atan
+    with torch.no_grad():   # no F0 anywhere: the harmonic source is silent and its phase is atan2(0, 0)
+        audio = decoder(torch.from_numpy(training.text[..., :40]), torch.zeros(1, 80),
+                        torch.from_numpy(training.energy[..., :80]), torch.from_numpy(training.style_row))
+    assert torch.isfinite(audio).all() and audio.abs().max() > 0
 
 
 def test_the_front_graph_gives_the_whole_graphs_decoder_inputs_and_durations(kokoro):
@@ -250,3 +261,4 @@ def test_the_start_probe_can_be_switched_off_for_faster_enrollment(kokoro, monke
     monkeypatch.setattr(KokoroEngine, "load", classmethod(lambda cls, **kwargs: loaded.update(kwargs)))
     load_engine("kokoro", model_dir=MODEL_DIR, enroll_probe=Settings().enroll_probe)
     assert loaded["enroll_probe"] is False                   # the setting reaches the engine the worker loads
+

@@ -36,6 +36,7 @@ from soundclone.speech.kokoro import model as kokoro_model
 STYLE_INPUT = "style"
 UNROUNDED_SUFFIX = "bias_quant_rounded"   # Floor nodes of quantized biases: kept exact in float
 FLOAT, INT32, INT64, BOOL = 1, 6, 7, 9
+ANGLE_DIVISION = "soundclone.AngleDiv"   # a Div that feeds an Atan (_mark_angle_divisions)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class DecoderGraph:
         nodes = [_node(n) for n in graph.node if n.name in kept]
         used = {name for node in nodes for name in node.inputs}
         constants = {name: _tensor(numpy_helper.to_array(initializers[name])) for name in used if name in initializers}
-        return cls(_dequantize_weights(nodes, constants), constants, roles)
+        return cls(_mark_angle_divisions(_dequantize_weights(nodes, constants)), constants, roles)
 
     def __call__(self, text: torch.Tensor, f0: torch.Tensor, energy: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
         values: dict[str, torch.Tensor] = dict(self.constants)
@@ -136,6 +137,14 @@ def _dequantize_weights(nodes: list[Node], constants: dict[str, torch.Tensor]) -
         inputs[weight_index], inputs[zero_index] = name, ""
         result.append(Node(node.op, node.name, tuple(inputs), node.outputs, node.attributes))
     return result
+
+
+def _mark_angle_divisions(nodes: list[Node]) -> list[Node]:
+    """The export computes the source spectrum's phase as atan(imag / real), where 0 / 0 must read as 0: only
+    the divisions that feed an Atan pay for that repair (a pass over the tensor each, in both directions)."""
+    feeds_atan = {node.inputs[0] for node in nodes if node.op == "Atan"}
+    return [Node(ANGLE_DIVISION, node.name, node.inputs, node.outputs, node.attributes)
+            if node.op == "Div" and node.outputs[0] in feeds_atan else node for node in nodes]
 
 
 def _ancestors(target: str, producers: dict, stop: set[str]) -> set[str]:
@@ -235,8 +244,19 @@ def _floor(node: Node, x):  # noqa: ANN001, ANN202
 def _div(node: Node, a, b):  # noqa: ANN001, ANN202
     if not a.is_floating_point() and not b.is_floating_point():
         return torch.div(a, b, rounding_mode="trunc")
-    # 0/0 only happens in the export's atan2 of the source's spectrum, where atan2(0, 0) = 0 is meant
+    return a / b
+
+
+def _angle_div(node: Node, a, b):  # noqa: ANN001, ANN202
+    # atan2(0, 0) = 0 is meant where the export divides 0 by 0 (_mark_angle_divisions)
     return torch.nan_to_num(a / b, nan=0.0, posinf=float("inf"), neginf=float("-inf"))
+
+
+def _pow(node: Node, x, exponent):  # noqa: ANN001, ANN202
+    # the snake activations square a sine: a general pow with a tensor exponent costs ~15x a product
+    if exponent.numel() == 1 and float(exponent) == 2.0:
+        return x * x
+    return torch.pow(x, exponent)
 
 
 def _reduce_mean(node: Node, x, axes=None):  # noqa: ANN001, ANN202
@@ -360,7 +380,7 @@ def _unary(fn: Callable) -> Callable:
 
 _OPS: dict[str, Callable] = {
     "Add": _binary(torch.add), "Sub": _binary(torch.sub), "Mul": _binary(torch.mul), "Div": _div,
-    "Pow": _binary(torch.pow), "Greater": _binary(torch.gt), "Less": _binary(torch.lt),
+    ANGLE_DIVISION: _angle_div, "Pow": _pow, "Greater": _binary(torch.gt), "Less": _binary(torch.lt),
     "Equal": _binary(torch.eq), "Max": _binary(torch.maximum), "MatMul": _binary(torch.matmul),
     "Sqrt": _unary(torch.sqrt), "Sin": _unary(torch.sin), "Cos": _unary(torch.cos), "Exp": _unary(torch.exp),
     "Tanh": _unary(torch.tanh), "Atan": _unary(torch.atan), "Identity": _unary(lambda x: x),
