@@ -262,3 +262,12 @@ def test_the_start_probe_can_be_switched_off_for_faster_enrollment(kokoro, monke
     load_engine("kokoro", model_dir=MODEL_DIR, enroll_probe=Settings().enroll_probe)
     assert loaded["enroll_probe"] is False                   # the setting reaches the engine the worker loads
 
+
+def test_the_worker_loads_what_every_clone_needs_once_at_start_up(kokoro):
+    import sys
+
+    shared_decoder.cache_clear()
+    kokoro.prepare()
+    assert shared_decoder.cache_info().currsize == 1           # the differentiable decoder, ~1.3 s to build
+    assert "torch._dynamo" in sys.modules                      # the optimizer's first-use import, ~1.4 s
+    assert shared_decoder(kokoro.model_dir) is shared_decoder(kokoro.model_dir)

@@ -84,10 +84,11 @@ class KokoroEngine:
         return {name: VoiceProfile(engine=self.name, style=pack) for name, pack in self.packs.items()}
 
     def prepare(self) -> None:
-        """Build the caches enrollment needs (worker start-up; imports torch, never in the API process)."""
+        """Build the caches enrollment needs and load what it runs on, so the worker's first clone does not
+        pay for them (worker start-up; imports torch, never in the API process)."""
         from soundclone.speech.kokoro.inversion import StyleInverter
 
-        StyleInverter(self).pack_embeddings()
+        StyleInverter(self).prepare()
 
     def enroll(self, samples: np.ndarray, sample_rate: int, progress=None) -> VoiceProfile:  # noqa: ANN001
         """Clone a voice by style inversion (kokoro/inversion.py); `progress(step, steps)` is called as it goes."""
