@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from soundclone.domain.pricing import DEFAULT_PRICES, PriceTable
+from soundclone.speech.engine import DEFAULT_ENROLL_STEPS
 
 DEV_SECRET = "development-only-secret-change-me"
 
@@ -28,7 +29,7 @@ class Settings(BaseSettings):
 
     engine: str = "kokoro"
     engine_threads: int = 2
-    enroll_steps: int = Field(30, ge=1, le=1000)           # style-inversion steps per cloned voice (~2 s each on 2 cores)
+    enroll_steps: int = Field(DEFAULT_ENROLL_STEPS, ge=1, le=1000)   # style-inversion steps per cloned voice
     enroll_probe: bool = True   # probe two start packs (8 more steps); off: ~20 % faster, MFCC similarity lower (README)
     model_dir: Path | None = None
     workers: int = 1

@@ -18,6 +18,10 @@ from soundclone.speech.errors import ModelMissingError, SpeechError, Unsupported
 from soundclone.speech.frontend import LANGUAGES
 from soundclone.speech.profile import VoiceProfile
 
+# Style-inversion steps per clone: ~1.6-2 s each on 2 cores (the start probe adds 8). 26 keeps a clone under 90 s
+# on the benchmark machine from a fresh install; README, "Enrollment time".
+DEFAULT_ENROLL_STEPS = 26
+
 EMOTIONS = ("happy", "sad", "angry", "fearful", "disgusted", "surprised", "neutral")
 SPEED_RANGE = (0.5, 2.0)
 PITCH_RANGE = (-12, 12)
@@ -89,7 +93,7 @@ class Engine(Protocol):
     def synthesize(self, text: str, voice: VoiceProfile, options: SynthesisOptions) -> Iterator[AudioChunk]: ...
 
 
-def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2, enroll_steps: int = 30,
+def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2, enroll_steps: int = DEFAULT_ENROLL_STEPS,
                 enroll_probe: bool = True) -> Engine:
     if name == "kokoro":
         from soundclone.speech.kokoro.engine import KokoroEngine

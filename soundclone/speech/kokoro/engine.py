@@ -14,7 +14,7 @@ import onnxruntime as ort
 
 from soundclone.domain.text import split_sentences
 from soundclone.speech import analysis
-from soundclone.speech.engine import AudioChunk, SynthesisOptions, WordTiming
+from soundclone.speech.engine import DEFAULT_ENROLL_STEPS, AudioChunk, SynthesisOptions, WordTiming
 from soundclone.speech.equalizer import equalize
 from soundclone.speech.frontend import Frontend, Word
 from soundclone.speech.kokoro import model as kokoro_model
@@ -57,7 +57,7 @@ class KokoroEngine:
     model_dir: Path
     name: str = ENGINE_NAME
     threads: int = 2
-    enroll_steps: int = 30
+    enroll_steps: int = DEFAULT_ENROLL_STEPS
     enroll_probe: bool = True   # probe the two nearest start packs before going on with one (kokoro/inversion.py)
     sample_rate: int = kokoro_model.SAMPLE_RATE
     frontend: Frontend = field(default_factory=Frontend)
@@ -65,7 +65,7 @@ class KokoroEngine:
     _voice_f0: dict[str, float] = field(default_factory=dict, repr=False)  # style-table hash -> median F0 (Hz)
 
     @classmethod
-    def load(cls, *, model_dir: Path, threads: int = 2, enroll_steps: int = 30,
+    def load(cls, *, model_dir: Path, threads: int = 2, enroll_steps: int = DEFAULT_ENROLL_STEPS,
              enroll_probe: bool = True) -> "KokoroEngine":
         files = kokoro_model.resolve(model_dir)
         session = ort.InferenceSession(str(files.model), sess_options=_session_options(threads),

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from soundclone.speech import equalizer
+from soundclone.speech.engine import DEFAULT_ENROLL_STEPS
 from soundclone.speech.kokoro import cache
 from soundclone.speech.kokoro import engine as kokoro_engine
 from soundclone.speech.kokoro import model as kokoro_model
@@ -75,7 +76,7 @@ START_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo
 
 @dataclass(frozen=True)
 class InversionSettings:
-    steps: int = 30
+    steps: int = DEFAULT_ENROLL_STEPS
     learning_rate: float = 0.025
     crop_frames: int = 100          # decoder frames (25 ms each): 2.5 s of speech per step
     pull_toward_start: float = 0.02  # weight of the squared L2 distance from the starting timbre
