@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from soundclone.domain.pricing import DEFAULT_PRICES, PriceTable
-from soundclone.speech.engine import DEFAULT_ENROLL_STEPS
+from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
 
 DEV_SECRET = "development-only-secret-change-me"
 

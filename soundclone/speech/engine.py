@@ -14,13 +14,10 @@ from typing import Protocol
 
 import numpy as np
 
+from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
 from soundclone.speech.errors import ModelMissingError, SpeechError, UnsupportedLanguageError, VoiceProfileError
 from soundclone.speech.frontend import LANGUAGES
 from soundclone.speech.profile import VoiceProfile
-
-# Style-inversion steps per clone: ~1.6-2 s each on 2 cores (the start probe adds 8). 26 keeps a clone under 90 s
-# on the benchmark machine from a fresh install; README, "Enrollment time".
-DEFAULT_ENROLL_STEPS = 26
 
 EMOTIONS = ("happy", "sad", "angry", "fearful", "disgusted", "surprised", "neutral")
 SPEED_RANGE = (0.5, 2.0)

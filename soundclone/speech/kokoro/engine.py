@@ -14,7 +14,8 @@ import onnxruntime as ort
 
 from soundclone.domain.text import split_sentences
 from soundclone.speech import analysis
-from soundclone.speech.engine import DEFAULT_ENROLL_STEPS, AudioChunk, SynthesisOptions, WordTiming
+from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
+from soundclone.speech.engine import AudioChunk, SynthesisOptions, WordTiming
 from soundclone.speech.equalizer import equalize
 from soundclone.speech.frontend import Frontend, Word
 from soundclone.speech.kokoro import model as kokoro_model

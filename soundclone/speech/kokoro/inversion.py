@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from soundclone.speech import equalizer
-from soundclone.speech.engine import DEFAULT_ENROLL_STEPS
+from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
 from soundclone.speech.kokoro import cache
 from soundclone.speech.kokoro import engine as kokoro_engine
 from soundclone.speech.kokoro import model as kokoro_model
