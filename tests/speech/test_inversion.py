@@ -68,6 +68,12 @@ def test_only_the_phase_division_repairs_zero_over_zero_and_unvoiced_speech_stay
     assert torch.isfinite(audio).all() and audio.abs().max() > 0
 
 
+def test_the_decoder_keeps_only_the_constants_it_reads(kokoro):
+    decoder = shared_decoder(kokoro.model_dir)
+    read = {name for node in decoder.nodes for name in node.inputs}
+    assert set(decoder.constants) <= read                     # no integer weight kept beside its float copy
+    assert any(name.endswith("/dequantized") for name in decoder.constants)
+
 def test_the_front_graph_gives_the_whole_graphs_decoder_inputs_and_durations(kokoro):
     feeds = kokoro._feeds(_tokens_of(kokoro), kokoro.packs["jf_alpha"], speed=1.2, f0_scale=0.9, f0_range=1.3,
                           f0_center=180.0)
