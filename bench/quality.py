@@ -227,14 +227,20 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def load_configured_engine():  # noqa: ANN201
+    """The engine as the worker loads it: SOUNDCLONE_ENROLL_STEPS and SOUNDCLONE_ENROLL_PROBE apply."""
+    from soundclone.speech.kokoro.engine import KokoroEngine
+
+    settings = Settings()
+    return KokoroEngine.load(model_dir=MODELS, enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
+
+
 def enroll_in_child(method: str, samples: np.ndarray, rate: int) -> dict:
     """Runs in a fresh process: load the engine, enroll, report time and the process's peak memory."""
-    from soundclone.speech.kokoro.engine import KokoroEngine
     from soundclone.speech.kokoro.enroll import Enroller
     from soundclone.speech.kokoro.inversion import START_LOG_MEL_DIR
 
-    engine = KokoroEngine.load(model_dir=MODELS, enroll_steps=Settings().enroll_steps,  # SOUNDCLONE_ENROLL_STEPS
-                                enroll_probe=Settings().enroll_probe)           # SOUNDCLONE_ENROLL_PROBE
+    engine = load_configured_engine()
     if method == "cloned":
         engine.prepare()   # what the worker loads once at start-up, not per clone
         shutil.rmtree(MODELS / START_LOG_MEL_DIR, ignore_errors=True)   # timed as on a fresh install
@@ -601,10 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     print_speakers(speakers, set(wanted))
     print_calibration(calibrations, chunk_count, len(speakers))
 
-    from soundclone.speech.kokoro.engine import KokoroEngine
-
-    engine = KokoroEngine.load(model_dir=MODELS, enroll_steps=Settings().enroll_steps,  # SOUNDCLONE_ENROLL_STEPS
-                                enroll_probe=Settings().enroll_probe)           # SOUNDCLONE_ENROLL_PROBE
+    engine = load_configured_engine()
     warm_up(engine)
     results, cloned = {}, {}
     for speaker in [s for s in speakers if s.id in wanted]:
