@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test fixtures models fuzz-api quality clean
+.PHONY: install run test fixtures models bench-models fuzz-api quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,12 @@ fixtures: install
 run: install models
 	$(PY) -m soundclone run
 
-# The tests share one checked model directory, prepared before they start.
-test: install fixtures
+# The tests and the benchmarks share one checked model directory (.cache/models, where the engine's caches
+# also live), prepared before they start, and the LibriVox fixtures.
+bench-models: install fixtures
 	SOUNDCLONE_MODEL_DIR=.cache/models $(PY) -m soundclone models
+
+test: bench-models
 	$(PY) -m pytest
 
 # A longer schemathesis run against the OpenAPI document than the suite's small budget.
@@ -36,7 +39,7 @@ fuzz-api: install
 	SCHEMATHESIS_EXAMPLES=500 $(PY) -m pytest -q tests/api/test_schema_fuzz.py
 
 # Speech quality of cloned voices on real speakers and of all 40 languages (~30 min on 2 cores; see README).
-quality: install models
+quality: bench-models
 	$(PY) scripts/fetch_bench_speech.py
 	$(PY) bench/quality.py
 
