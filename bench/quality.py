@@ -21,7 +21,7 @@ enrollment; real = the speaker's own held-out speech for reference):
   so the time is that of a fresh install, the slowest case: later enrollments that start from the same
   pack at the same pitch shift read it instead of decoding the training sentences again.
 Then, for the 40 languages of the v2 list: does faster-whisper's language identification hear the
-requested language (spoken by each of --language-voices: a system pack, and a cloned speaker, because
+requested language in three sentences spoken one after another, and in each alone (spoken by each of --language-voices: a system pack, and a cloned speaker, because
 which languages are heard depends on the voice's accent), and the CER when Whisper is told the language;
 first, the same language judge on every real clip of the speech pool, so its own error rate on real
 speech stands next to the synthetic verdicts.
@@ -416,17 +416,27 @@ def measure_real_languages(speakers: list[Speaker]) -> list[dict]:
 
 
 def measure_language(engine, voice, name: str, code: str) -> dict:  # noqa: ANN001
-    """Whisper's language identification of one sentence, and CER with the language given (transcribing in
-    the language it heard instead would score a wrong guess twice)."""
-    text = LANGUAGE_SENTENCES[code]
-    audio, compute_s = synthesize(engine, text, voice, code)
-    heard_as, probability = asr.detect_language(audio, engine.sample_rate, cache=MODELS)
+    """Whisper's language identification of each of the language's three sentences and of the three spoken
+    one after another (a ~10 s paragraph, as the engine joins sentences), and the paragraph's CER with the
+    language given (transcribing in the language it heard instead would score a wrong guess twice)."""
+    texts = LANGUAGE_SENTENCES[code]
     accepted = accepted_codes(code)
-    forced = transcribe(audio, engine.sample_rate, whisper_code(code))
+    clips, compute_s = [], 0.0
+    for text in texts:
+        audio, seconds = synthesize(engine, text, voice, code)
+        clips.append(audio)
+        compute_s += seconds
+    sentences = [asr.detect_language(audio, engine.sample_rate, cache=MODELS) for audio in clips]
+    paragraph = np.concatenate(clips)
+    heard_as, probability = asr.detect_language(paragraph, engine.sample_rate, cache=MODELS)
+    forced = transcribe(paragraph, engine.sample_rate, whisper_code(code))
+    text = " ".join(texts)
     return {"language": name, "code": code, "accepts": list(accepted), "heard_as": heard_as,
-            "probability": probability, "correct": heard_as in accepted, "text": text, "heard": forced.text,
-            "cer": comparable_error(code, text, forced.text),
-            "rtf": compute_s / max(len(audio) / engine.sample_rate, 1e-6)}
+            "probability": probability, "correct": heard_as in accepted,
+            "sentences_heard_as": [language for language, _ in sentences],
+            "sentences_correct": sum(language in accepted for language, _ in sentences),
+            "text": text, "heard": forced.text, "cer": comparable_error(code, text, forced.text),
+            "rtf": compute_s / max(len(paragraph) / engine.sample_rate, 1e-6)}
 
 
 # -- printing ----------------------------------------------------------------------------------------------
@@ -527,16 +537,21 @@ def print_languages(rows: list[dict]) -> None:
         cells = [first["language"], code, "/".join(first["accepts"])]
         for voice in voices:
             r = heard[voice]
-            cells += [f"{r['heard_as']} {r['probability']:.2f}", "yes" if r["correct"] else "NO", _percent(r, "cer")]
+            cells += [f"{r['heard_as']} {r['probability']:.2f}", "yes" if r["correct"] else "NO",
+                      f"{r['sentences_correct']}/{len(r['sentences_heard_as'])}", _percent(r, "cer")]
         table.append(cells + [f"{np.mean([r['rtf'] for r in heard.values()]):.2f}"])
     headers = ["language", "code", "whisper"] + [f"{h} ({v})" if h == "heard" else h
-                                                 for v in voices for h in ("heard", "correct", "CER")] + ["RTF"]
-    print_table("Languages (faster-whisper base language identification of one sentence per voice, with its "
-                "probability; CER with Whisper told the requested language; zh/yue: error over toned pinyin "
-                "syllables; 'script' = Whisper wrote another script)", headers, table)
+                                                 for v in voices for h in ("heard", "correct", "sentences", "CER")]
+    print_table("Languages (faster-whisper base language identification of three sentences spoken one after another, "
+                "~10 s, with its probability; 'sentences' = how many of the three it hears right one by one; CER "
+                "of the three with Whisper told the requested language; zh/yue: error over toned pinyin syllables; "
+                "'script' = Whisper wrote another script)", headers + ["RTF"], table)
     for voice in voices:
-        print(f"heard as the requested language with {voice}: {sum(r['correct'] for r in rows if r['voice'] == voice)} "
-              f"of {len(by_code)}")
+        mine = [r for r in rows if r["voice"] == voice]
+        print(f"heard as the requested language with {voice}: {sum(r['correct'] for r in mine)} of {len(by_code)} "
+              f"(three sentences together); one by one {sum(r['sentences_correct'] for r in mine)} of "
+              f"{sum(len(r['sentences_heard_as']) for r in mine)} sentences; on the first sentence alone "
+              f"{sum(r['sentences_heard_as'][0] in r['accepts'] for r in mine)} of {len(by_code)}")
     if len(voices) > 1:
         print(f"with at least one of the voices: {sum(any(r['correct'] for r in h.values()) for h in by_code.values())}"
               f" of {len(by_code)}; with all: {sum(all(r['correct'] for r in h.values()) for h in by_code.values())}")
@@ -558,7 +573,7 @@ def print_real_languages(rows: list[dict]) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 speakers, 10 languages, one sentence each")
+    parser.add_argument("--quick", action="store_true", help="2 speakers, 10 languages, fewer test sentences")
     parser.add_argument("--speakers", help="comma-separated speaker ids to benchmark, 'none' for the language table only "
                              "(default: by mode)")
     parser.add_argument("--language-voices", default=LANGUAGE_VOICES,
