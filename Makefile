@@ -38,7 +38,7 @@ test: bench-models
 fuzz-api: install
 	SCHEMATHESIS_EXAMPLES=500 $(PY) -m pytest -q tests/api/test_schema_fuzz.py
 
-# Speech quality of cloned voices on real speakers and of all 40 languages (~30 min on 2 cores; see README).
+# Speech quality of cloned voices on real speakers and of all 40 languages (25–45 min on 2 cores; see README).
 quality: bench-models
 	$(PY) scripts/fetch_bench_speech.py
 	$(PY) bench/quality.py
