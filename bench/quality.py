@@ -21,8 +21,9 @@ enrollment; real = the speaker's own held-out speech for reference):
   so the time is that of a fresh install, the slowest case: later enrollments that start from the same
   pack at the same pitch shift read it instead of decoding the training sentences again.
 Then, for the 40 languages of the v2 list: does faster-whisper's language identification hear the
-requested language in three sentences spoken one after another, and in each alone (spoken by each of --language-voices: a system pack, and a cloned speaker, because
-which languages are heard depends on the voice's accent), and the CER when Whisper is told the language;
+requested language in three sentences spoken one after another, and in each alone (spoken by each of
+--language-voices: a system pack, and a cloned speaker, because which languages are heard depends on
+the voice's accent), and the CER when Whisper is told the language;
 first, the same language judge on every real clip of the speech pool, so its own error rate on real
 speech stands next to the synthetic verdicts.
 
