@@ -23,7 +23,8 @@ enrollment; real = the speaker's own held-out speech for reference):
 Then, for the 40 languages of the v2 list: does faster-whisper's language identification hear the
 requested language in three sentences spoken one after another, and in each alone (spoken by each of
 --language-voices: a system pack, and a cloned speaker, because which languages are heard depends on
-the voice's accent), and the CER when Whisper is told the language;
+the voice's accent; and eSpeak NG's own voice, whose rules give the engine its pronunciation, as a
+reference for how the judge hears synthetic speech), and the CER when Whisper is told the language;
 first, the same language judge on every real clip of the speech pool, so its own error rate on real
 speech stands next to the synthetic verdicts.
 
@@ -44,6 +45,7 @@ import time
 import unicodedata
 import wave
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +77,9 @@ REAL_TRANSCRIBED_CLIPS = 3          # held-out clips of real speech transcribed 
 SYSTEM_VOICE = "jm_kumo"            # the system pack for warm-up (and, by default, the first language voice:
                                     # whisper hears the requested language most often with it, 5/12 against 2/12
                                     # for jf_alpha)
-LANGUAGE_VOICES = "jm_kumo,en_librivox"   # system packs or speaker ids (that speaker's cloned profile)
+ESPEAK_REFERENCE = "espeak"         # eSpeak NG's own voice: how far the judge hears the pronunciation rules alone
+LANGUAGE_VOICES = f"jm_kumo,en_librivox,{ESPEAK_REFERENCE}"   # system packs, speaker ids (that speaker's
+                                                              # cloned profile) or the eSpeak NG reference
 METHODS = ("start", "pack", "inverted", "cloned", "real")
 SYNTHESIZED = ("start", "pack", "inverted", "cloned")
 JUDGES = (GE2EJudge(), MFCCJudge())
@@ -390,18 +394,40 @@ def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibratio
 
 # -- languages ---------------------------------------------------------------------------------------------
 
-def language_voice(engine, name: str, speakers: dict[str, Speaker], cloned: dict):  # noqa: ANN001, ANN201
-    """A system pack by its name, or a speaker's cloned profile by the speaker's id (enrolled here when the
-    speaker table did not already clone it)."""
+@dataclass(frozen=True)
+class LanguageVoice:
+    name: str
+    speak: Callable[[str, str], tuple[np.ndarray, float]]   # (text, language) -> samples, compute seconds
+    sample_rate: int
+    reference: bool = False          # a yardstick, not the engine: left out of the "heard with" counts
+
+
+def language_voice(engine, name: str, speakers: dict[str, Speaker], cloned: dict) -> LanguageVoice:  # noqa: ANN001
+    """A system pack by its name, a speaker's cloned profile by the speaker's id (enrolled here when the
+    speaker table did not already clone it), or eSpeak NG's own voice (ESPEAK_REFERENCE)."""
+    if name == ESPEAK_REFERENCE:
+        from espeak_voice import EspeakVoice
+
+        espeak = EspeakVoice()
+        return LanguageVoice(name, lambda text, code: _timed(espeak.speak, text, code), espeak.sample_rate,
+                             reference=True)
     if name in engine.system_voices():
-        return engine.system_voices()[name]
-    if name not in speakers:
-        raise SystemExit(f"language voice {name!r} is neither a system pack {sorted(engine.system_voices())} "
-                         f"nor a speaker {sorted(speakers)}")
-    if name not in cloned:
-        log(f"  enrolling {name} for the language table")
-        cloned[name], _ = enroll("cloned", speakers[name])
-    return cloned[name]
+        profile = engine.system_voices()[name]
+    elif name in speakers:
+        if name not in cloned:
+            log(f"  enrolling {name} for the language table")
+            cloned[name], _ = enroll("cloned", speakers[name])
+        profile = cloned[name]
+    else:
+        raise SystemExit(f"language voice {name!r} is neither a system pack {sorted(engine.system_voices())}, "
+                         f"a speaker {sorted(speakers)} nor {ESPEAK_REFERENCE!r}")
+    return LanguageVoice(name, lambda text, code: synthesize(engine, text, profile, code), engine.sample_rate)
+
+
+def _timed(speak: Callable[[str, str], np.ndarray], text: str, code: str) -> tuple[np.ndarray, float]:
+    started = time.perf_counter()
+    samples = speak(text, code)
+    return samples, time.perf_counter() - started
 
 
 def measure_real_languages(speakers: list[Speaker]) -> list[dict]:
@@ -416,7 +442,7 @@ def measure_real_languages(speakers: list[Speaker]) -> list[dict]:
     return rows
 
 
-def measure_language(engine, voice, name: str, code: str) -> dict:  # noqa: ANN001
+def measure_language(voice: LanguageVoice, name: str, code: str) -> dict:
     """Whisper's language identification of each of the language's three sentences and of the three spoken
     one after another (a ~10 s paragraph, as the engine joins sentences), and the paragraph's CER with the
     language given (transcribing in the language it heard instead would score a wrong guess twice)."""
@@ -424,20 +450,22 @@ def measure_language(engine, voice, name: str, code: str) -> dict:  # noqa: ANN0
     accepted = accepted_codes(code)
     clips, compute_s = [], 0.0
     for text in texts:
-        audio, seconds = synthesize(engine, text, voice, code)
+        audio, seconds = voice.speak(text, code)
         clips.append(audio)
         compute_s += seconds
-    sentences = [asr.detect_language(audio, engine.sample_rate, cache=MODELS) for audio in clips]
+    rate = voice.sample_rate
+    sentences = [asr.detect_language(audio, rate, cache=MODELS) for audio in clips]
     paragraph = np.concatenate(clips)
-    heard_as, probability = asr.detect_language(paragraph, engine.sample_rate, cache=MODELS)
-    forced = transcribe(paragraph, engine.sample_rate, whisper_code(code))
+    heard_as, probability = asr.detect_language(paragraph, rate, cache=MODELS)
+    forced = transcribe(paragraph, rate, whisper_code(code))
     text = " ".join(texts)
-    return {"language": name, "code": code, "accepts": list(accepted), "heard_as": heard_as,
+    return {"voice": voice.name, "reference": voice.reference, "language": name, "code": code,
+            "accepts": list(accepted), "heard_as": heard_as,
             "probability": probability, "correct": heard_as in accepted,
             "sentences_heard_as": [language for language, _ in sentences],
             "sentences_correct": sum(language in accepted for language, _ in sentences),
             "text": text, "heard": forced.text, "cer": comparable_error(code, text, forced.text),
-            "rtf": compute_s / max(len(paragraph) / engine.sample_rate, 1e-6)}
+            "rtf": compute_s / max(len(paragraph) / rate, 1e-6)}
 
 
 # -- printing ----------------------------------------------------------------------------------------------
@@ -540,22 +568,26 @@ def print_languages(rows: list[dict]) -> None:
             r = heard[voice]
             cells += [f"{r['heard_as']} {r['probability']:.2f}", "yes" if r["correct"] else "NO",
                       f"{r['sentences_correct']}/{len(r['sentences_heard_as'])}", _percent(r, "cer")]
-        table.append(cells + [f"{np.mean([r['rtf'] for r in heard.values()]):.2f}"])
+        engine_rows = [r for r in heard.values() if not r["reference"]]
+        table.append(cells + [f"{np.mean([r['rtf'] for r in engine_rows]):.2f}" if engine_rows else "-"])
     headers = ["language", "code", "whisper"] + [f"{h} ({v})" if h == "heard" else h
                                                  for v in voices for h in ("heard", "correct", "sentences", "CER")]
     print_table("Languages (faster-whisper base language identification of three sentences spoken one after another, "
                 "~10 s, with its probability; 'sentences' = how many of the three it hears right one by one; CER "
                 "of the three with Whisper told the requested language; zh/yue: error over toned pinyin syllables; "
-                "'script' = Whisper wrote another script)", headers + ["RTF"], table)
+                f"'script' = Whisper wrote another script; {ESPEAK_REFERENCE} = eSpeak NG's own voice, a reference; "
+                "RTF of the engine's voices)", headers + ["RTF"], table)
     for voice in voices:
         mine = [r for r in rows if r["voice"] == voice]
         print(f"heard as the requested language with {voice}: {sum(r['correct'] for r in mine)} of {len(by_code)} "
               f"(three sentences together); one by one {sum(r['sentences_correct'] for r in mine)} of "
               f"{sum(len(r['sentences_heard_as']) for r in mine)} sentences; on the first sentence alone "
               f"{sum(r['sentences_heard_as'][0] in r['accepts'] for r in mine)} of {len(by_code)}")
-    if len(voices) > 1:
-        print(f"with at least one of the voices: {sum(any(r['correct'] for r in h.values()) for h in by_code.values())}"
-              f" of {len(by_code)}; with all: {sum(all(r['correct'] for r in h.values()) for h in by_code.values())}")
+    engine_voices = {r["voice"] for r in rows if not r["reference"]}
+    if len(engine_voices) > 1:
+        verdicts = [[r["correct"] for v, r in h.items() if v in engine_voices] for h in by_code.values()]
+        print(f"with at least one of the engine's voices ({', '.join(sorted(engine_voices))}): "
+              f"{sum(any(v) for v in verdicts)} of {len(by_code)}; with all: {sum(all(v) for v in verdicts)}")
 
 
 def print_real_languages(rows: list[dict]) -> None:
@@ -578,8 +610,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--speakers", help="comma-separated speaker ids to benchmark, 'none' for the language table only "
                              "(default: by mode)")
     parser.add_argument("--language-voices", default=LANGUAGE_VOICES,
-                        help="comma-separated voices that speak the per-language table: system packs, or speaker "
-                             f"ids for that speaker's cloned profile (default {LANGUAGE_VOICES})")
+                        help="comma-separated voices that speak the per-language table: system packs, speaker "
+                             f"ids for that speaker's cloned profile, or {ESPEAK_REFERENCE!r} for eSpeak NG's own "
+                             f"voice as a reference (default {LANGUAGE_VOICES})")
     parser.add_argument("--languages", default=None,
                         help="comma-separated language codes for the per-language table, 'none' to skip it "
                              "(default: all 40, or 10 with --quick)")
@@ -643,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"languages, voice {voice_name}")
             voice = language_voice(engine, voice_name, by_id, cloned)
             for name, code in languages:
-                language_rows.append({"voice": voice_name, **measure_language(engine, voice, name, code)})
+                language_rows.append(measure_language(voice, name, code))
                 log(f"  {code}: heard {language_rows[-1]['heard_as']}")
         print_languages(language_rows)
 
