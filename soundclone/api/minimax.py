@@ -108,8 +108,10 @@ class VoiceCloneBody(Flexible):
     text: str | None = None
     model: str | None = None
     language_boost: str | None = None
-    need_noise_reduction: bool = False
-    need_volume_normalization: bool = False
+    need_noise_reduction: bool = Field(False, description=(
+        "Clean the clone audio before enrollment: background noise, including noise that comes and goes "
+        "(traffic, clicks), is suppressed with DeepFilterNet3."))
+    need_volume_normalization: bool = Field(False, description="Bring the clone audio's speech to -20 dBFS first.")
     aigc_watermark: bool = False
 
 

@@ -15,6 +15,7 @@ from soundclone.jobs.queue import TaskQueue, create_queue
 from soundclone.jobs.reaper import reap
 from soundclone.jobs.runner import Handler, run_task
 from soundclone.jobs.synthesize import run_audio
+from soundclone.media import deepfilter
 from soundclone.media.fetch import Resolver
 from soundclone.settings import Settings
 from soundclone.speech.engine import Engine, load_engine
@@ -72,6 +73,7 @@ def create_worker(
         engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
                              enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
         engine.prepare()
+        deepfilter.check_model()   # clone references' noise reduction: named at start-up, not in a customer's task
     context = JobContext(
         settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,
         fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings), resolver=resolver,
