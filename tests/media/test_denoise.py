@@ -31,9 +31,12 @@ def snr_db(estimate, clean):
     return 10 * np.log10(power(clean) / power(np.asarray(estimate, np.float64) - clean))
 
 
-def white_noise(like, snr, seed=0):
-    noise = np.random.default_rng(seed).normal(0, 1, like.size)
+def scaled(noise, like, snr):
     return (noise * np.sqrt(power(like) / power(noise) / 10 ** (snr / 10))).astype(np.float32)
+
+
+def white_noise(like, snr, seed=0):
+    return scaled(np.random.default_rng(seed).normal(0, 1, like.size), like, snr)
 
 
 def active_speech_dbfs(samples):
@@ -66,10 +69,6 @@ def test_reduce_noise_quiets_the_pauses(speech):
 
 def test_reduce_noise_leaves_clean_speech_nearly_alone(speech):
     assert snr_db(reduce_noise(speech, RATE), speech) > 15.0
-
-
-def scaled(noise, like, snr):
-    return (noise * np.sqrt(power(like) / power(noise) / 10 ** (snr / 10))).astype(np.float32)
 
 
 def noise_bursts(like, snr, seed=0):
