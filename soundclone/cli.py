@@ -141,13 +141,18 @@ def _local_engine():  # noqa: ANN202
 def _enroll_file(engine, reference: str):  # noqa: ANN001, ANN202
     from pathlib import Path
 
-    from soundclone.jobs.clone import ANALYSIS_RATE
+    from soundclone.jobs.clone import ANALYSIS_RATE, check_speech_duration
+    from soundclone.jobs.context import TaskFailure
     from soundclone.media.decode import decode_audio
     from soundclone.media.vad import detect_speech, speech_only
 
     audio = decode_audio(Path(reference), sample_rate=ANALYSIS_RATE)
     activity = detect_speech(audio.samples, audio.sample_rate)
     click.echo(f"reference: {audio.duration_s:.1f} s, {activity.speech_s:.1f} s of speech", err=True)
+    try:
+        check_speech_duration(activity.speech_s)  # the same 15-60 s rule the service applies
+    except TaskFailure as failure:
+        raise click.ClickException(str(failure)) from None
     speech = speech_only(audio.samples, audio.sample_rate, activity)
     with click.progressbar(length=1, label="cloning the voice (steps)", file=sys.stderr) as bar:
         def advance(done: int, total: int) -> None:

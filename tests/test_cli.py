@@ -42,3 +42,12 @@ def test_speak_refuses_bad_options_with_the_field_named(tmp_path):
     assert done.returncode != 0 and "pitch" in done.stderr
     both = soundclone("speak", "--text", "hi", "--out", str(tmp_path / "x.wav"), tmp_path=tmp_path)
     assert both.returncode != 0 and "--reference or --voice" in both.stderr
+
+
+def test_enroll_refuses_a_reference_with_too_little_speech(tmp_path):
+    audio, rate = sf.read(REFERENCE_WAV)
+    short = tmp_path / "short.wav"
+    sf.write(short, audio[: 3 * rate], rate)
+    done = soundclone("enroll", str(short), "--out", str(tmp_path / "voice.profile"), tmp_path=tmp_path)
+    assert done.returncode != 0 and "more than 15 s is required" in done.stderr
+    assert not (tmp_path / "voice.profile").exists()
