@@ -471,14 +471,12 @@ def _audio_reply(state: ApiState, task: Task, order: mm.SpeechOrder) -> dict:
 
 
 def _stream(state: ApiState, task: Task, order: mm.SpeechOrder) -> Iterator[bytes]:
-    from soundclone.jobs.minimax import stream_key
-
     fmt = order.audio.format
     trace = task.id.removeprefix("audio_")
     index = 0
     deadline = time.monotonic() + state.settings.sync_timeout_s
     while time.monotonic() < deadline:
-        key = stream_key(task.id, index, fmt)
+        key = mm.stream_key(task.id, index, fmt)
         if state.blobs.exists(key):
             yield _event({"data": {"audio": state.blobs.get(key).hex(), "status": 1}, "trace_id": trace,
                           "base_resp": base_resp(SUCCESS, "")})

@@ -45,6 +45,11 @@ _PINYIN = re.compile(r"[a-zü]+[1-5]")
 PINYIN_PREFIX = "py:"  # ⟪word|py:chu3 li3⟫: pinyin with tone digits, converted to phonemes by the Mandarin frontend
 
 
+def stream_key(task_id: str, index: int, fmt: str) -> str:
+    """Where the worker leaves a streaming task's n-th audio chunk for the API to send on."""
+    return f"tasks/{task_id}/stream/{index:05d}.{fmt}"
+
+
 def check_voice_name(voice_id: str | None) -> str:
     """A caller-chosen voice_id: each rule of the reference is its own error."""
     if not voice_id:

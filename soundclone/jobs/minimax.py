@@ -14,7 +14,7 @@ import numpy as np
 
 from soundclone.domain.errors import ErrorKind
 from soundclone.domain.ids import voice_id_for_task
-from soundclone.domain.minimax import SpeechOrder, speech_script, word_count
+from soundclone.domain.minimax import SpeechOrder, speech_script, stream_key, word_count
 from soundclone.domain.voices import MINIMAX_LIFETIME_DAYS
 from soundclone.jobs.clone import profile_key
 from soundclone.jobs.context import JobContext, TaskFailure
@@ -35,10 +35,6 @@ MIN_CLONE_SPEECH_S = 5.0
 PROMPT_CHARS_PER_S = (0.5, 30.0)  # plausible reading speeds (CJK characters or Latin letters per second)
 PITCH_LIMIT = 12
 ASYNC_PURPOSE = "t2a_async"
-
-
-def stream_key(task_id: str, index: int, fmt: str) -> str:
-    return f"tasks/{task_id}/stream/{index:05d}.{fmt}"
 
 
 def run_voice_clone(ctx: JobContext, task: Task) -> dict:
