@@ -13,7 +13,8 @@ The quantized ops are run in float, which dequantizes the weights on the fly:
   exactly the dequantized float layer; the bias, stored as bias / scale and floored, is kept
   unrounded.
 Research (research/differentiable-kokoro.md) measured the float model within ~1-3 % of the ONNX
-output; tests/speech/test_differentiable.py checks this interpreter against ONNX Runtime.
+output; tests/speech/test_inversion.py (test_the_torch_decoder_follows_onnx_runtime) checks this
+interpreter against ONNX Runtime.
 
 The decoder's inputs are read from the edited model's extra outputs (model.DECODER_*_OUTPUT).
 Only enrollment imports this module: it imports torch.
