@@ -83,7 +83,12 @@ class Frontend:
         if language not in ESPEAK_VOICES:
             raise UnsupportedLanguageError(f"language {language!r} is not supported by the embedded engine")
         tokens = sentence.split() or [sentence]
-        spoken = self._vocalized_arabic(tokens) if language == "ar" else tokens
+        if language == "ar":
+            spoken = self._vocalized_arabic(tokens)
+        elif language == "en":
+            spoken = [english_money(t) for t in tokens]
+        else:
+            spoken = tokens
         words = self._espeak_words(tokens, spoken, ESPEAK_VOICES[language])
         return [Word(w.text, cantonese_ipa(w.phonemes)) for w in words] if language == "yue" else words
 
@@ -359,10 +364,35 @@ def _espeak_backend(voice: str):  # noqa: ANN202
     import espeakng_loader
     from phonemizer.backend import EspeakBackend
     from phonemizer.backend.espeak.wrapper import EspeakWrapper
+    from phonemizer.punctuation import Punctuation
 
     EspeakWrapper.set_library(espeakng_loader.get_library_path())
     EspeakWrapper.set_data_path(espeakng_loader.get_data_path())
-    return EspeakBackend(voice, preserve_punctuation=True, with_stress=True, language_switch="remove-flags", tie=True)
+    # phonemizer cuts a word at each punctuation mark, so "1,000,000" was read "one, zero zero zero, ..." and
+    # "1.5" "one. five"; a mark between two digits belongs to the number, and eSpeak reads the number whole.
+    marks = "[" + re.escape(Punctuation.default_marks()) + "]"
+    outside_numbers = re.compile(rf"(?<!\d){marks}|{marks}(?!\d)")
+    return EspeakBackend(voice, preserve_punctuation=True, with_stress=True, language_switch="remove-flags", tie=True,
+                         punctuation_marks=outside_numbers)
+
+
+# eSpeak reads "$5" as "dollar five": say the amount first, as people do.
+_MONEY = re.compile(r"^([$£€¥])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d\d))?(\W*)$")
+_CURRENCIES = {"$": ("dollar", "dollars", "cent", "cents"), "£": ("pound", "pounds", "penny", "pence"),
+               "€": ("euro", "euros", "cent", "cents"), "¥": ("yen", "yen", "sen", "sen")}
+
+
+def english_money(token: str) -> str:
+    """'$1.50,' -> '1 dollar 50 cents,'; any other token unchanged."""
+    match = _MONEY.match(token)
+    if not match:
+        return token
+    symbol, whole, cents, tail = match.groups()
+    one, many, one_cent, many_cents = _CURRENCIES[symbol]
+    parts = [] if whole == "0" and cents else [f"{whole} {one if whole == '1' else many}"]
+    if cents and int(cents):
+        parts.append(f"{int(cents)} {one_cent if int(cents) == 1 else many_cents}")
+    return " ".join(parts) + tail
 
 
 def _merge_punctuation(words: list[Word]) -> list[Word]:

@@ -36,7 +36,18 @@ def test_frontends_work_without_a_model():
     assert "ʦ" in frontend.words("在森林", "zh")[0].phonemes
     assert frontend.words("Bonjour le monde.", "fr")[0].phonemes
     assert frontend.words("こんにちは。", "ja")[0].phonemes
-    assert any("f" in w.phonemes for w in frontend.words("I have 45 apples.", "en"))  # numbers read as words
+
+
+@pytest.mark.parametrize(("language", "sentence", "expected"), [
+    ("en", "I have 45 apples.", {"45": "fˈɔː͡ɹɾi fˈa͡ɪv"}),
+    ("en", "It was 1,000,000 people, 1.5 percent.", {"1,000,000": "wˈʌn mˈɪli͡ən", "1.5": "wˈʌn pɔ͡ɪnt fˈa͡ɪv"}),
+    ("en", "It costs $1.50, or £20.", {"$1.50,": "wˈʌn dˈɑːlɚ fˈɪfti sˈɛnts,", "£20.": "twˈɛnti pˈa͡ʊndz."}),
+    ("de", "Es kostet 1.000 Euro, 1,5 Prozent.", {"1.000": "ˈa͡ɪn tˈa͡ʊzənt", "1,5": "ˈa͡ɪns kɔmɑː fˈʏnf"}),
+    ("zh", "我有45个苹果,增长了30%。", {"45": "sɨ↘ʂɨ↗u↓", "30%。": "pai↓fə→nꭧɨ→sa→nʂɨ↗."}),
+])
+def test_numbers_money_and_percentages_are_read_as_words(language, sentence, expected):
+    phonemes = {w.text: w.phonemes for w in Frontend().words(sentence, language)}
+    assert {text: phonemes.get(text) for text in expected} == expected
 
 
 def test_auto_detects_language():
