@@ -1,9 +1,11 @@
 """A cloned voice as bytes: a versioned, self-checking format.
 
 Layout: MAGIC, u16 version, u32 header length, UTF-8 JSON header, then the style table as
-little-endian float32 rows x STYLE_DIM. The header records the table's shape and a sha256 of it.
-Version 2 added the voice's equalizer curve (speech/equalizer.py) to the header; version 1 profiles
-are still read, with a flat curve.
+little-endian float32 rows x STYLE_DIM. The header records the table's shape and a sha256.
+Version 2 added the voice's equalizer curve (speech/equalizer.py) to the header; version 3's sha256
+covers the header's other fields as well as the table (before, a changed pitch or curve went unnoticed
+if it stayed in range). Versions 1 and 2, whose sha256 covers the table alone, are still read; version 1
+with a flat curve.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from soundclone.speech import equalizer
 from soundclone.speech.errors import VoiceProfileError
 
 MAGIC = b"SCVP"
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
+TABLE_ONLY_CHECKSUM_VERSIONS = (1, 2)
 STYLE_DIM = 256
 _PREFIX = struct.Struct("<4sHI")
 MAX_HEADER_BYTES = 64 * 1024
@@ -60,12 +63,12 @@ class VoiceProfile:
 
     def to_bytes(self) -> bytes:
         table = np.ascontiguousarray(self.style, dtype="<f4").tobytes()
-        header = json.dumps({
+        fields = {
             "engine": self.engine, "rows": int(self.style.shape[0]), "f0_scale": self.f0_scale,
             "reference_f0_hz": self.reference_f0_hz, "details": self.details,
             "equalizer_db": [round(v, 3) for v in self.equalizer_db],
-            "sha256": hashlib.sha256(table).hexdigest(),
-        }).encode()
+        }
+        header = json.dumps({**fields, "sha256": _checksum(fields, table, FORMAT_VERSION)}).encode()
         return _PREFIX.pack(MAGIC, FORMAT_VERSION, len(header)) + header + table
 
     @classmethod
@@ -86,7 +89,8 @@ class VoiceProfile:
         except (ValueError, KeyError, TypeError):
             raise VoiceProfileError("voice profile header is damaged") from None
         table = data[_PREFIX.size + header_len:]
-        if len(table) != rows * STYLE_DIM * 4 or hashlib.sha256(table).hexdigest() != header.get("sha256"):
+        fields = {k: v for k, v in header.items() if k != "sha256"}
+        if len(table) != rows * STYLE_DIM * 4 or _checksum(fields, table, version) != header.get("sha256"):
             raise VoiceProfileError("voice profile data is damaged (size or checksum mismatch)")
         style = np.frombuffer(table, dtype="<f4").reshape(rows, STYLE_DIM).astype(np.float32)
         return cls(
@@ -94,6 +98,13 @@ class VoiceProfile:
             reference_f0_hz=header.get("reference_f0_hz"), details=header.get("details") or {},
             equalizer_db=_stored_curve(header.get("equalizer_db")),
         )
+
+
+def _checksum(fields: dict, table: bytes, version: int) -> str:
+    if version in TABLE_ONLY_CHECKSUM_VERSIONS:
+        return hashlib.sha256(table).hexdigest()
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return hashlib.sha256(canonical + b"\0" + table).hexdigest()
 
 
 def _stored_curve(value) -> tuple[float, ...]:  # noqa: ANN001

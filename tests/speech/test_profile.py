@@ -1,5 +1,7 @@
-"""The voice profile format: round trip, the equalizer curve of version 2, version 1 still read."""
+"""The voice profile format: round trip, the equalizer curve, a checksum over the header (version 3), versions 1 and 2
+still read."""
 
+import hashlib
 import json
 import struct
 
@@ -15,10 +17,13 @@ CURVE = tuple(np.linspace(-4, 4, BAND_COUNT).round(3))
 
 
 def with_header(data: bytes, version: int, change) -> bytes:  # noqa: ANN001
-    """The profile with its header rewritten by `change` and the given format version."""
+    """The profile with its header rewritten by `change` and the given format version (for versions 1 and 2, with
+    the checksum those versions wrote: over the style table alone)."""
     _, _, length = struct.unpack_from("<4sHI", data)
     header = json.loads(data[10:10 + length])
     change(header)
+    if version in (1, 2):
+        header["sha256"] = hashlib.sha256(data[10 + length:]).hexdigest()
     raw = json.dumps(header).encode()
     return struct.pack("<4sHI", MAGIC, version, len(raw)) + raw + data[10 + length:]
 
@@ -52,3 +57,21 @@ def test_an_unknown_format_version_is_refused():
     data = with_header(VoiceProfile(engine="kokoro", style=STYLE).to_bytes(), 9, lambda header: None)
     with pytest.raises(VoiceProfileError, match="format 9"):
         VoiceProfile.from_bytes(data)
+
+
+@pytest.mark.parametrize("change", [
+    lambda header: header.update(f0_scale=1.5),
+    lambda header: header.update(equalizer_db=[0.0] * BAND_COUNT),
+    lambda header: header["details"].update(start_pack="af_bella"),
+])
+def test_a_changed_header_field_fails_the_checksum_even_in_range(change):
+    data = VoiceProfile(engine="kokoro", style=STYLE, equalizer_db=CURVE, details={"start_pack": "jm_kumo"}).to_bytes()
+    with pytest.raises(VoiceProfileError, match="checksum"):
+        VoiceProfile.from_bytes(with_header(data, 3, change))
+
+
+def test_a_version_2_profile_is_read_with_its_table_only_checksum():
+    data = with_header(VoiceProfile(engine="kokoro", style=STYLE, equalizer_db=CURVE, f0_scale=1.25).to_bytes(), 2,
+                       lambda header: None)
+    again = VoiceProfile.from_bytes(data)
+    assert again.f0_scale == 1.25 and again.equalizer_db == pytest.approx(CURVE)
