@@ -51,3 +51,13 @@ def test_enroll_refuses_a_reference_with_too_little_speech(tmp_path):
     done = soundclone("enroll", str(short), "--out", str(tmp_path / "voice.profile"), tmp_path=tmp_path)
     assert done.returncode != 0 and "more than 15 s is required" in done.stderr
     assert not (tmp_path / "voice.profile").exists()
+
+
+def test_speak_with_a_reference_clones_then_speaks_in_one_go(tmp_path):
+    out = tmp_path / "out.wav"
+    spoken = soundclone("speak", "--reference", str(REFERENCE_WAV), "--text", "Good morning to you.", "--out", str(out),
+                        tmp_path=tmp_path)
+    assert spoken.returncode == 0, spoken.stderr
+    assert "cloning the voice" in spoken.stderr and "speaking" in spoken.stderr
+    audio, rate = sf.read(out)
+    assert rate == 24_000 and 0.8 < len(audio) / rate < 4 and abs(audio).max() > 0.05

@@ -1,7 +1,7 @@
 """Every synthesis control, measured on speech the real engine makes.
 
 Speed, pitch and volume; each emotion's prosody rules against neutral on the same text; pause markers
-through the real rendering function; a long text (joins, one voice) and a very long one (split, accepted);
+through the real rendering function; a long text (joins, one voice) and the longest accepted (9,999 characters: split);
 word timings against an ASR for English and per phrase for Japanese. Audio is synthesized once per module
 and shared between the tests that measure it.
 """
@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pytest
 
+from soundclone.domain.orders import AUDIO_TEXT_LIMIT, audio_order
 from soundclone.domain.text import MAX_SENTENCE_CHARS, Pause, parse_script, split_sentences
 from soundclone.evaluation import asr
 from soundclone.evaluation.aligner import align_words
@@ -202,12 +203,16 @@ def test_a_long_text_is_joined_without_clicks_in_one_voice(rendering):
     assert first_last >= min(neighbours) - 0.1, f"first vs last {first_last:.3f}, neighbours {neighbours}"
 
 
-def test_ten_thousand_characters_are_accepted_and_split_into_sentences(engine, voice):
+def test_the_longest_text_accepted_is_split_into_sentences(engine, voice):
+    longest = AUDIO_TEXT_LIMIT - 1  # both specs: the text must be shorter than 10,000 characters
     sentences = [s.strip() + "." for s in re.split(r"[.!?]", re.sub(r"<#.*?#>", " ", LONG_SCRIPT)) if s.strip()]
     text = "Chapter one. " + " ".join(sentences * 12)
-    text = text[: text.rfind(".", 0, 10_000) + 1]
-    text += " " + "x" * (10_000 - len(text) - 1)  # an unbroken run that only the length rule can split
-    assert len(text) == 10_000
+    text = text[: text.rfind(".", 0, longest) + 1]
+    text += " " + "x" * (longest - len(text) - 1)  # an unbroken run that only the length rule can split
+    assert len(text) == longest
+    order = audio_order(model_id="m", content_text=text, sound_version=None, language="English", emotion=None, speed=None,
+                        vol=None, pitch=None, subtitle_enable=None, subtitle_type=None)
+    assert order.contentText == text
     script = parse_script(text)
     assert not any(isinstance(s, Pause) for s in script)
     pieces = split_sentences(text)
