@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from soundclone.domain.minimax import PINYIN_PREFIX
+from soundclone.speech.dates import rewrite_dates
 from soundclone.speech.errors import UnsupportedLanguageError
 
 # Our language codes -> eSpeak NG voices. eSpeak has no Filipino or Nynorsk voice: Filipino spelling is
@@ -74,6 +75,8 @@ class Frontend:
     def _language_words(self, sentence: str, language: str) -> list[Word]:
         if not sentence.strip():
             return []
+        if language in OWN_G2P:  # these segment the sentence themselves: the date is rewritten in place
+            sentence = rewrite_dates(sentence, language)
         if language == "zh":
             return self._mandarin(sentence)
         if language == "ja":
@@ -84,11 +87,11 @@ class Frontend:
             raise UnsupportedLanguageError(f"language {language!r} is not supported by the embedded engine")
         tokens = sentence.split() or [sentence]
         if language == "ar":
-            spoken = self._vocalized_arabic(tokens)
+            spoken = [rewrite_dates(t, language) for t in self._vocalized_arabic(tokens)]
         elif language == "en":
-            spoken = [english_money(t) for t in tokens]
+            spoken = [english_money(rewrite_dates(t, language)) for t in tokens]
         else:
-            spoken = tokens
+            spoken = [rewrite_dates(t, language) for t in tokens]
         words = self._espeak_words(tokens, spoken, ESPEAK_VOICES[language])
         return [Word(w.text, cantonese_ipa(w.phonemes)) for w in words] if language == "yue" else words
 
@@ -101,9 +104,10 @@ class Frontend:
         return _merge_punctuation([Word(t, p) for t, p in zip(tokens, phonemes)])
 
     def _vocalized_arabic(self, tokens: list[str]) -> list[str]:
-        """The tokens with their short vowels written in (Mishkal reads the sentence for context), each
-        without its case ending; the tokens unchanged when the writer vocalized them already or the
-        diacritizer's words do not line up."""
+        """The tokens with their short vowels written in (Mishkal reads the sentence's Arabic words for context),
+        each without its case ending; the tokens unchanged when the writer vocalized them already or the
+        diacritizer's words do not line up. Tokens without Arabic letters (numbers, dates, Latin words) are not
+        sent: Mishkal splits "04/03/2021" into five words, and the whole sentence then went unvocalized."""
         if any(_ARABIC_HARAKAT.search(t) for t in tokens):
             return tokens
         if self._ar is None:
@@ -111,12 +115,12 @@ class Frontend:
 
             self._ar = TashkeelClass()
         parts = [_EDGE_PUNCTUATION.fullmatch(t) for t in tokens]
-        cores = [p.group(2) if p else t for p, t in zip(parts, tokens)]
-        vocalized = [_pausal(w) for w in self._ar.tashkeel(" ".join(c for c in cores if c)).split()]
-        if len(vocalized) != sum(1 for c in cores if c):
+        arabic = [bool(_ARABIC_LETTER.search(p.group(2))) for p in parts]
+        vocalized = [_pausal(w) for w in self._ar.tashkeel(" ".join(p.group(2) for p, a in zip(parts, arabic) if a)).split()]
+        if len(vocalized) != sum(arabic):
             return tokens
         given = iter(vocalized)
-        return [p.group(1) + next(given) + p.group(3) if p and p.group(2) else t for p, t in zip(parts, tokens)]
+        return [p.group(1) + next(given) + p.group(3) if a else t for p, t, a in zip(parts, tokens, arabic)]
 
     def _mandarin(self, sentence: str) -> list[Word]:
         if self._zh is None:
@@ -173,6 +177,7 @@ class Frontend:
 
 _EDGE_PUNCTUATION = re.compile(r"([\W_]*)(.*?)([\W_]*)", re.DOTALL)
 _ARABIC_HARAKAT = re.compile("[\u064b-\u0652]")   # tanwin, the short vowels, shadda, sukun
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _CASE_ENDING = re.compile("[\u064b-\u0650\u0652]+$")   # tanwin, a final short vowel or sukun
 _TA_MARBUTA, _HA = "\u0629", "\u0647"
 

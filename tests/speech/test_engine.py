@@ -44,8 +44,15 @@ def test_frontends_work_without_a_model():
     ("en", "It costs $1.50, or £20.", {"$1.50,": "wˈʌn dˈɑːlɚ fˈɪfti sˈɛnts,", "£20.": "twˈɛnti pˈa͡ʊndz."}),
     ("de", "Es kostet 1.000 Euro, 1,5 Prozent.", {"1.000": "ˈa͡ɪn tˈa͡ʊzənt", "1,5": "ˈa͡ɪns kɔmɑː fˈʏnf"}),
     ("zh", "我有45个苹果,增长了30%。", {"45": "sɨ↘ʂɨ↗u↓", "30%。": "pai↓fə→nꭧɨ→sa→nʂɨ↗."}),
+    ("en", "We met on 2021-03-04 and 3/4/2021.", {"2021-03-04": "mˈɑː͡ɹt͡ʃ fˈɔː͡ɹ, tˈuː θˈa͡ʊzənd twˈɛnti wˈʌn",
+                                                 "3/4/2021.": "mˈɑː͡ɹt͡ʃ fˈɔː͡ɹ, tˈuː θˈa͡ʊzənd twˈɛnti wˈʌn."}),
+    ("de", "Am 04.03.2021 um 10:30 Uhr.", {"04.03.2021": "fˈiːɾ mˈɛɾt͡s t͡svˈa͡ɪ tˈa͡ʊzənt ˈa͡ɪn ʊntt͡svˈant͡sɪç",
+                                          "10:30": "t͡sˈeːn uːɾ dɾˈa͡ɪsɪç"}),
+    ("fr", "Le 04/03/2021.", {"04/03/2021.": "kˈatʁ mˈaʁs dø mil vɛ̃teˈœ̃."}),
+    ("zh", "会议在2021-03-04举行。", {"年": "njɛ↗n", "月": "ɥe↘", "日": "ɻɨ↘"}),
+    ("ar", "ذهبت إلى السوق في 04/03/2021.", {"ذهبت": "ðahˈabat", "04/03/2021.": "ʔˈarbaʕʕˌa mˈaːris ʔalfˈaːn wa wˈaːħidwˌaʕiʃrˈuːn."}),
 ])
-def test_numbers_money_and_percentages_are_read_as_words(language, sentence, expected):
+def test_numbers_money_percentages_and_dates_are_read_as_words(language, sentence, expected):
     phonemes = {w.text: w.phonemes for w in Frontend().words(sentence, language)}
     assert {text: phonemes.get(text) for text in expected} == expected
 
