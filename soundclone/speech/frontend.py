@@ -100,8 +100,13 @@ class Frontend:
         backend = self._espeak.get(voice)
         if backend is None:
             backend = self._espeak[voice] = _espeak_backend(voice)
-        phonemes = backend.phonemize(spoken, strip=True, njobs=1)
-        return _merge_punctuation([Word(t, p) for t, p in zip(tokens, phonemes)])
+        edges = [_EDGE_MARKS.fullmatch(s) for s in spoken]
+        cores = [e.group(2) for e in edges]
+        phonemes = backend.phonemize(cores, strip=True, njobs=1)
+        if len(phonemes) != len(cores):  # phonemizer cut a core at a mark it should have kept: one at a time
+            phonemes = [" ".join(backend.phonemize([core], strip=True, njobs=1)) for core in cores]
+        read = [e.group(1) + p + e.group(3) for e, p in zip(edges, phonemes)]
+        return _merge_punctuation([Word(t, r) for t, r in zip(tokens, read)])
 
     def _vocalized_arabic(self, tokens: list[str]) -> list[str]:
         """The tokens with their short vowels written in (Mishkal reads the sentence's Arabic words for context),
@@ -365,24 +370,34 @@ def cantonese_ipa(jyutping: str) -> str:
     return "".join(out)
 
 
+def _punctuation_marks() -> str:
+    from phonemizer.punctuation import Punctuation
+
+    return "[" + re.escape(Punctuation.default_marks()) + "]"
+
+
+# The marks phonemizer keeps as pauses, taken off a word's edges before it is phonemized and put back after:
+# phonemizer cuts a line at the first occurrence of a mark's text, so in "1.5." it cut at the decimal point.
+_EDGE_MARKS = re.compile(rf"({_punctuation_marks()}*)(.*?)({_punctuation_marks()}*)", re.DOTALL)
+
+
 def _espeak_backend(voice: str):  # noqa: ANN202
     import espeakng_loader
     from phonemizer.backend import EspeakBackend
     from phonemizer.backend.espeak.wrapper import EspeakWrapper
-    from phonemizer.punctuation import Punctuation
 
     EspeakWrapper.set_library(espeakng_loader.get_library_path())
     EspeakWrapper.set_data_path(espeakng_loader.get_data_path())
     # phonemizer cuts a word at each punctuation mark, so "1,000,000" was read "one, zero zero zero, ..." and
     # "1.5" "one. five"; a mark between two digits belongs to the number, and eSpeak reads the number whole.
-    marks = "[" + re.escape(Punctuation.default_marks()) + "]"
+    marks = _punctuation_marks()
     outside_numbers = re.compile(rf"(?<!\d){marks}|{marks}(?!\d)")
     return EspeakBackend(voice, preserve_punctuation=True, with_stress=True, language_switch="remove-flags", tie=True,
                          punctuation_marks=outside_numbers)
 
 
 # eSpeak reads "$5" as "dollar five": say the amount first, as people do.
-_MONEY = re.compile(r"^([$£€¥])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d\d))?(\W*)$")
+_MONEY = re.compile(r"^(\W*?)([$£€¥])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(\W*)$")
 _CURRENCIES = {"$": ("dollar", "dollars", "cent", "cents"), "£": ("pound", "pounds", "penny", "pence"),
                "€": ("euro", "euros", "cent", "cents"), "¥": ("yen", "yen", "sen", "sen")}
 
@@ -392,12 +407,13 @@ def english_money(token: str) -> str:
     match = _MONEY.match(token)
     if not match:
         return token
-    symbol, whole, cents, tail = match.groups()
+    head, symbol, whole, cents, tail = match.groups()
     one, many, one_cent, many_cents = _CURRENCIES[symbol]
+    cents = int(cents.ljust(2, "0")) if cents else 0
     parts = [] if whole == "0" and cents else [f"{whole} {one if whole == '1' else many}"]
-    if cents and int(cents):
-        parts.append(f"{int(cents)} {one_cent if int(cents) == 1 else many_cents}")
-    return " ".join(parts) + tail
+    if cents:
+        parts.append(f"{cents} {one_cent if cents == 1 else many_cents}")
+    return head + " ".join(parts) + tail
 
 
 def _merge_punctuation(words: list[Word]) -> list[Word]:

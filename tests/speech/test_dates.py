@@ -13,7 +13,10 @@ from soundclone.speech.dates import rewrite_dates
     ("04.03.2021", "de", "4 März 2021"),             # no dots left for eSpeak NG to pause at
     ("4.3.2021", "ru", "4 марта 2021"),              # and no "г." abbreviation
     ("2021.03.04.", "hu", "2021 március 4."),
-    ("会议在2021-03-04举行", "zh", "会议在2021年3月4日举行"),
+    ("04.03.2021", "sv", "4 mars 2021"),             # Swedish writes dates year first: no month-first order
+    ("ב-04/03/2021", "he", "ב-4 במרץ 2021"),
+    ("会议在2021-03-04举行", "zh", "会议在二零二一年3月4日举行"),   # Chinese years are said digit by digit
+    ("我生于1990年。", "zh", "我生于一九九零年。"),
     ("2021/3/4", "ja", "2021年3月4日"),
 ])
 def test_a_date_is_written_out_in_the_languages_own_order(text, language, expected):

@@ -42,6 +42,10 @@ def test_frontends_work_without_a_model():
     ("en", "I have 45 apples.", {"45": "fˈɔː͡ɹɾi fˈa͡ɪv"}),
     ("en", "It was 1,000,000 people, 1.5 percent.", {"1,000,000": "wˈʌn mˈɪli͡ən", "1.5": "wˈʌn pɔ͡ɪnt fˈa͡ɪv"}),
     ("en", "It costs $1.50, or £20.", {"$1.50,": "wˈʌn dˈɑːlɚ fˈɪfti sˈɛnts,", "£20.": "twˈɛnti pˈa͡ʊndz."}),
+    # a number that ends the sentence or clause: its own mark and the clause's must both be kept apart
+    ("en", "Growth was 1.5.", {"1.5.": "wˈʌn pɔ͡ɪnt fˈa͡ɪv."}),
+    ("en", "We sold 1,000,000, then stopped.", {"1,000,000,": "wˈʌn mˈɪli͡ən,", "then": "ðˈɛn", "stopped.": "stˈɑːpt."}),
+    ("de", "Es waren 1.000. Dann 1,5, gut.", {"1.000.": "ˈa͡ɪn tˈa͡ʊzənt.", "1,5,": "ˈa͡ɪns kɔmɑː fˈʏnf,", "gut.": "ɡˈuːt."}),
     ("de", "Es kostet 1.000 Euro, 1,5 Prozent.", {"1.000": "ˈa͡ɪn tˈa͡ʊzənt", "1,5": "ˈa͡ɪns kɔmɑː fˈʏnf"}),
     ("zh", "我有45个苹果,增长了30%。", {"45": "sɨ↘ʂɨ↗u↓", "30%。": "pai↓fə→nꭧɨ→sa→nʂɨ↗."}),
     ("en", "We met on 2021-03-04 and 3/4/2021.", {"2021-03-04": "mˈɑː͡ɹt͡ʃ fˈɔː͡ɹ, tˈuː θˈa͡ʊzənd twˈɛnti wˈʌn",
@@ -49,7 +53,7 @@ def test_frontends_work_without_a_model():
     ("de", "Am 04.03.2021 um 10:30 Uhr.", {"04.03.2021": "fˈiːɾ mˈɛɾt͡s t͡svˈa͡ɪ tˈa͡ʊzənt ˈa͡ɪn ʊntt͡svˈant͡sɪç",
                                           "10:30": "t͡sˈeːn uːɾ dɾˈa͡ɪsɪç"}),
     ("fr", "Le 04/03/2021.", {"04/03/2021.": "kˈatʁ mˈaʁs dø mil vɛ̃teˈœ̃."}),
-    ("zh", "会议在2021-03-04举行。", {"年": "njɛ↗n", "月": "ɥe↘", "日": "ɻɨ↘"}),
+    ("zh", "会议在2021-03-04举行。", {"二零二": "ɚ↘li↗ŋɚ↘", "一年": "i→njɛ↗n"}),  # the year digit by digit
     ("ar", "ذهبت إلى السوق في 04/03/2021.", {"ذهبت": "ðahˈabat", "04/03/2021.": "ʔˈarbaʕʕˌa mˈaːris ʔalfˈaːn wa wˈaːħidwˌaʕiʃrˈuːn."}),
 ])
 def test_numbers_money_percentages_and_dates_are_read_as_words(language, sentence, expected):
