@@ -102,9 +102,9 @@ class Frontend:
             backend = self._espeak[voice] = _espeak_backend(voice)
         edges = [_EDGE_MARKS.fullmatch(s) for s in spoken]
         cores = [e.group(2) for e in edges]
-        phonemes = backend.phonemize(cores, strip=True, njobs=1)
-        if len(phonemes) != len(cores):  # phonemizer cut a core at a mark it should have kept: one at a time
-            phonemes = [" ".join(backend.phonemize([core], strip=True, njobs=1)) for core in cores]
+        # one call per word (as fast as one per sentence): phonemizer drops empty lines and may cut one in two,
+        # and in a batch either would shift every later word's phonemes onto the wrong word
+        phonemes = [" ".join(backend.phonemize([core], strip=True, njobs=1)) if core else "" for core in cores]
         read = [e.group(1) + p + e.group(3) for e, p in zip(edges, phonemes)]
         return _merge_punctuation([Word(t, r) for t, r in zip(tokens, read)])
 
