@@ -23,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 from soundclone.domain.orders import AUDIO_TEXT_LIMIT  # noqa: E402
 from soundclone.domain.text import parse_script  # noqa: E402
 from soundclone.jobs.render import render_script  # noqa: E402
+from soundclone.speech.analysis import largest_step_near  # noqa: E402
 from soundclone.speech.engine import SynthesisOptions, load_engine  # noqa: E402
+from table import print_table  # noqa: E402
 
 PARAGRAPH = (
     "The old lighthouse stood at the edge of the cliff, its white paint peeling after many winters. "
@@ -42,11 +44,10 @@ def long_text(chars: int) -> str:
 
 
 def largest_join_step(samples: np.ndarray, rate: int, cues) -> tuple[float, float]:  # noqa: ANN001
-    steps = np.abs(np.diff(samples))
-    reach = round(0.002 * rate)
+    """The largest step at a sentence's edge, and the signal's own 99.9th percentile step."""
     joins = sorted({round(t * rate) for cue in cues for t in (cue.start, cue.end)})
-    worst = max(steps[max(0, j - reach):j + reach].max(initial=0.0) for j in joins)
-    return float(worst), float(np.percentile(steps[steps > 0], 99.9))
+    steps = np.abs(np.diff(samples))
+    return largest_step_near(samples, joins, reach=round(0.002 * rate)), float(np.percentile(steps[steps > 0], 99.9))
 
 
 def main() -> None:
@@ -75,10 +76,7 @@ def main() -> None:
         ("largest step at a join", f"{worst:.4f}", f"signal's 99.9th percentile {normal:.4f}"),
         ("peak memory", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", ""),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"threads={args.threads}, voice {args.voice}")
-    for name, *cells in rows:
-        print(f"{name:<{width}}  " + "  ".join(f"{c:<24}" for c in cells))
+    print_table(f"threads={args.threads}, voice {args.voice}", rows, cell_width=24)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from soundclone.speech.engine import SynthesisOptions, load_engine  # noqa: E402
+from table import print_table  # noqa: E402
 
 REFERENCE = ROOT / ".cache" / "speech" / "librivox_reference.wav"
 TEXTS = {
@@ -70,10 +71,7 @@ def main() -> None:
                      f"first chunk {first_s:.2f} s"))
     rows.append(("peak memory", f"{peak_rss_mb():.0f} MB", "", ""))
 
-    width = max(len(r[0]) for r in rows)
-    print(f"threads={args.threads}, best of {args.repeat}")
-    for name, *cells in rows:
-        print(f"{name:<{width}}  " + "  ".join(f"{c:<22}" for c in cells))
+    print_table(f"threads={args.threads}, best of {args.repeat}", rows, cell_width=22)
 
 
 if __name__ == "__main__":

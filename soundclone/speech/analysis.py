@@ -189,6 +189,13 @@ def active_level_db(samples: np.ndarray, rate: int) -> float:
     return float(10 * np.log10(np.mean(active) + 1e-20))
 
 
+def largest_step_near(samples: np.ndarray, positions, reach: int) -> float:  # noqa: ANN001
+    """The largest sample-to-sample step within `reach` samples of any of `positions` (a click at a join is a step
+    far larger than the signal's own)."""
+    steps = np.abs(np.diff(np.asarray(samples, np.float64)))
+    return float(max((steps[max(0, p - reach):p + reach].max(initial=0.0) for p in positions), default=0.0))
+
+
 def silent_spans(samples: np.ndarray, rate: int, *, below_db: float = ACTIVE_WITHIN_DB,
                  min_s: float = 0.05) -> list[tuple[float, float]]:
     """Stretches (start, end in seconds) at least `min_s` long where every 10 ms block is more than

@@ -10,6 +10,7 @@ import numpy as np
 
 from soundclone.domain.text import Pause, Speech
 from soundclone.jobs.render import render_script
+from soundclone.speech.analysis import largest_step_near
 from soundclone.speech.engine import AudioChunk, SynthesisOptions, VoiceProfile
 from soundclone.speech.profile import STYLE_DIM
 
@@ -29,9 +30,8 @@ class ToneEngine:
         yield AudioChunk((AMPLITUDE * np.cos(2 * np.pi * TONE_HZ * t)).astype(np.float32), RATE, text, ())
 
 
-def largest_step_at(samples: np.ndarray, joins: list[int], reach: int = 48) -> float:
-    steps = np.abs(np.diff(samples))
-    return max(steps[max(0, j - reach):j + reach].max(initial=0.0) for j in joins)
+def largest_step_at(samples: np.ndarray, joins: list[int]) -> float:
+    return largest_step_near(samples, joins, reach=round(0.002 * RATE))
 
 
 def test_chunks_that_end_at_full_swing_are_joined_without_a_step():

@@ -187,9 +187,8 @@ def test_a_long_text_is_joined_without_clicks_in_one_voice(rendering):
     assert 900 <= len(re.sub(r"<#.*?#>", "", LONG_SCRIPT)) <= 1100 and len(rendering.sentences) == 12
     steps = np.abs(np.diff(samples))
     normal = np.percentile(steps[steps > 0], 99.9)
-    reach = round(0.002 * rate)
     joins = sorted({round(t * rate) for cue in rendering.sentences for t in (cue.start, cue.end)})
-    worst = max(steps[max(0, j - reach):j + reach].max(initial=0.0) for j in joins)
+    worst = analysis.largest_step_near(samples, joins, reach=round(0.002 * rate))
     assert worst <= normal, f"largest step at a join {worst:.4f}, the signal's 99.9th percentile {normal:.4f}"
 
     # one voice: the MFCC statistics of the first three sentences are as close to the last three as
