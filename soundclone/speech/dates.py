@@ -4,8 +4,9 @@ eSpeak NG reads "2021-03-04" as "two thousand twenty-one dash zero three dash ze
 group by digit group; Mandarin's G2P reads "2021-03-04" without 年 月 日. Month names and word order come from
 the CLDR data in Babel ("4 mars 2021", "4. März 2021", "2021年3月4日"). A year-first date is always year, month,
 day; a year-last one (3/4/2021) puts the month first where the language's own short date runs month, day, year
-(English, Filipino) and the day first elsewhere. Chinese years are written in digit characters (二零二一年). Dots are dropped from the result (eSpeak NG would pause at "4." and "2021."), and so
-are the year abbreviations some languages add ("г.", "р."). Anything that is not a real date is left as written.
+(English, Filipino) and the day first elsewhere. Chinese years are written in digit characters (二零二一年).
+Dots are dropped from the result (eSpeak NG would pause at "4." and "2021."), and so are the year abbreviations
+some languages add ("г.", "р."). Anything that is not a real date is left as written.
 """
 
 from __future__ import annotations

@@ -121,7 +121,8 @@ class Frontend:
             self._ar = TashkeelClass()
         parts = [_EDGE_PUNCTUATION.fullmatch(t) for t in tokens]
         arabic = [bool(_ARABIC_LETTER.search(p.group(2))) for p in parts]
-        vocalized = [_pausal(w) for w in self._ar.tashkeel(" ".join(p.group(2) for p, a in zip(parts, arabic) if a)).split()]
+        words = " ".join(p.group(2) for p, a in zip(parts, arabic) if a)
+        vocalized = [_pausal(w) for w in self._ar.tashkeel(words).split()]
         if len(vocalized) != sum(arabic):
             return tokens
         given = iter(vocalized)
