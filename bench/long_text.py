@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from soundclone.domain.orders import AUDIO_TEXT_LIMIT  # noqa: E402
 from soundclone.domain.text import parse_script  # noqa: E402
-from soundclone.jobs.render import render_script  # noqa: E402
+from soundclone.jobs.render import Rendering, render_script  # noqa: E402
 from soundclone.speech.analysis import largest_step_near  # noqa: E402
 from soundclone.speech.engine import SynthesisOptions, load_engine  # noqa: E402
 from table import print_table  # noqa: E402
@@ -43,11 +43,11 @@ def long_text(chars: int) -> str:
     return text[: text.rfind(". ", 0, chars) + 1]
 
 
-def largest_join_step(samples: np.ndarray, rate: int, cues) -> tuple[float, float]:  # noqa: ANN001
+def largest_join_step(rendering: Rendering) -> tuple[float, float]:
     """The largest step at a sentence's edge, and the signal's own 99.9th percentile step."""
-    joins = sorted({round(t * rate) for cue in cues for t in (cue.start, cue.end)})
+    samples, reach = rendering.samples, round(0.002 * rendering.sample_rate)
     steps = np.abs(np.diff(samples))
-    return largest_step_near(samples, joins, reach=round(0.002 * rate)), float(np.percentile(steps[steps > 0], 99.9))
+    return largest_step_near(samples, rendering.sentence_edges, reach), float(np.percentile(steps[steps > 0], 99.9))
 
 
 def main() -> None:
@@ -67,7 +67,7 @@ def main() -> None:
     rendering = render_script(engine, parse_script(text), voice, SynthesisOptions(language="en"),
                               on_audio=lambda _: first_audio_s or first_audio_s.append(time.perf_counter() - started))
     wall = time.perf_counter() - started
-    worst, normal = largest_join_step(rendering.samples, rendering.sample_rate, rendering.sentences)
+    worst, normal = largest_join_step(rendering)
     rows = [
         ("text", f"{len(text)} characters", f"{len(rendering.sentences)} sentences"),
         ("audio", f"{rendering.duration_s / 60:.1f} min", f"{len(rendering.words)} word cues"),

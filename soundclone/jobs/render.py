@@ -26,6 +26,11 @@ class Rendering:
     def duration_s(self) -> float:
         return len(self.samples) / self.sample_rate
 
+    @property
+    def sentence_edges(self) -> list[int]:
+        """Sample positions where a sentence starts or ends: where chunks, pauses and gaps are joined."""
+        return sorted({round(t * self.sample_rate) for cue in self.sentences for t in (cue.start, cue.end)})
+
 
 def render_script(
     engine: Engine, script: Sequence[Segment], voice: VoiceProfile, options: SynthesisOptions,

@@ -187,8 +187,7 @@ def test_a_long_text_is_joined_without_clicks_in_one_voice(rendering):
     assert 900 <= len(re.sub(r"<#.*?#>", "", LONG_SCRIPT)) <= 1100 and len(rendering.sentences) == 12
     steps = np.abs(np.diff(samples))
     normal = np.percentile(steps[steps > 0], 99.9)
-    joins = sorted({round(t * rate) for cue in rendering.sentences for t in (cue.start, cue.end)})
-    worst = analysis.largest_step_near(samples, joins, reach=round(0.002 * rate))
+    worst = analysis.largest_step_near(samples, rendering.sentence_edges, reach=round(0.002 * rate))
     assert worst <= normal, f"largest step at a join {worst:.4f}, the signal's 99.9th percentile {normal:.4f}"
 
     # one voice: the MFCC statistics of the first three sentences are as close to the last three as
