@@ -20,7 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from soundclone.domain.orders import AUDIO_TEXT_LIMIT  # noqa: E402
+from soundclone.api.soundclone.translate import AUDIO_TEXT_LIMIT  # noqa: E402
 from soundclone.domain.text import parse_script  # noqa: E402
 from soundclone.jobs.render import Rendering, render_script  # noqa: E402
 from soundclone.speech.analysis import largest_step_near  # noqa: E402

@@ -141,25 +141,24 @@ def _local_engine():  # noqa: ANN202
 def _enroll_file(engine, reference: str):  # noqa: ANN001, ANN202
     from pathlib import Path
 
-    from soundclone.jobs.clone import ANALYSIS_RATE, check_speech_duration
+    from soundclone.domain.cloning import ANALYSIS_RATE, SOUNDCLONE_SPEECH
+    from soundclone.jobs.clone import reference_speech
     from soundclone.jobs.context import TaskFailure
     from soundclone.media.decode import decode_audio
-    from soundclone.media.vad import detect_speech, speech_only
 
     audio = decode_audio(Path(reference), sample_rate=ANALYSIS_RATE)
-    activity = detect_speech(audio.samples, audio.sample_rate)
-    click.echo(f"reference: {audio.duration_s:.1f} s, {activity.speech_s:.1f} s of speech", err=True)
+    click.echo(f"reference: {audio.duration_s:.1f} s", err=True)
     try:
-        check_speech_duration(activity.speech_s)  # the same 15-60 s rule the service applies
+        speech = reference_speech(audio.samples, SOUNDCLONE_SPEECH)  # the same 15-60 s rule the service applies
     except TaskFailure as failure:
         raise click.ClickException(str(failure)) from None
-    speech = speech_only(audio.samples, audio.sample_rate, activity)
+    click.echo(f"speech: {len(speech) / ANALYSIS_RATE:.1f} s", err=True)
     with click.progressbar(length=1, label="cloning the voice (steps)", file=sys.stderr) as bar:
         def advance(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        return engine.enroll(speech, audio.sample_rate, progress=advance)
+        return engine.enroll(speech, ANALYSIS_RATE, progress=advance)
 
 
 @main.command()
@@ -179,44 +178,79 @@ def enroll(reference: str, out: str) -> None:
 
 @main.command()
 @click.option("--reference", type=click.Path(exists=True, dir_okay=False), help="a recording to clone first")
-@click.option("--voice", type=click.Path(exists=True, dir_okay=False), help="a profile made by `soundclone enroll`")
+@click.option("--voice", help="a profile file made by `soundclone enroll`, or a system voice id such as af_heart")
 @click.option("--text", required=True, help="what to say; <#x#> inserts a pause of x seconds")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="output .wav (or .mp3 / .flac)")
-@click.option("--language", default="auto", show_default=True, help="a language name (English, Chinese, ...) or auto")
+@click.option("--language", default="auto", show_default=True,
+              help="a language name (English), code (en) or tag (en-US), or auto")
 @click.option("--emotion", default="neutral", show_default=True)
 @click.option("--speed", default=1.0, show_default=True, type=float)
 @click.option("--pitch", default=0, show_default=True, type=int, help="semitones, -12..12")
 @click.option("--volume", default=1.0, show_default=True, type=float)
 def speak(reference, voice, text, out, language, emotion, speed, pitch, volume) -> None:  # noqa: ANN001
-    """Speak a text in a cloned voice, locally (no server needed)."""
+    """Speak a text in a cloned or system voice, locally (no server needed)."""
     from pathlib import Path
 
-    from soundclone.domain.errors import ServiceError
-    from soundclone.domain.orders import audio_order
-    from soundclone.domain.text import Speech, parse_script, split_sentences
     from soundclone.jobs.render import render_script
     from soundclone.media.encode import encode_audio
-    from soundclone.speech.engine import SynthesisOptions, VoiceProfile
 
     if bool(reference) == bool(voice):
         raise click.UsageError("give exactly one of --reference or --voice")
-    try:
-        order = audio_order(model_id="local", content_text=text, sound_version="v2",
-                            language=None if language == "auto" else language, emotion=emotion, speed=speed,
-                            vol=volume, pitch=pitch, subtitle_enable=False, subtitle_type=None)
-    except ServiceError as error:
-        raise click.BadParameter(error.message) from None
+    options, script = _speak_options(text, language, emotion, speed, pitch, volume)
     engine = _local_engine()
-    profile = VoiceProfile.from_bytes(Path(voice).read_bytes()) if voice else _enroll_file(engine, reference)
-    options = SynthesisOptions(language=order.language, speed=order.speed, pitch=order.pitch, volume=order.vol,
-                               emotion=order.emotion)
-    script = parse_script(order.contentText)
-    sentences = sum(len(split_sentences(part.text)) for part in script if isinstance(part, Speech))
+    profile = _voice_profile(engine, voice) if voice else _enroll_file(engine, reference)
+    sentences = _sentence_count(script)
     with click.progressbar(length=max(sentences, 1), label="speaking (sentences)", file=sys.stderr) as progress:
         rendering = render_script(engine, script, profile, options, on_audio=lambda _: progress.update(1))
     fmt = Path(out).suffix.lstrip(".").lower() or "wav"
     Path(out).write_bytes(encode_audio(rendering.samples, rendering.sample_rate, fmt=fmt))
     click.echo(f"{rendering.duration_s:.1f} s of audio written to {out}")
+
+
+def _speak_options(text: str, language: str, emotion: str, speed: float, pitch: int, volume: float):  # noqa: ANN202
+    """The service's own checks on what was typed; an error names the option."""
+    from soundclone.domain import controls
+    from soundclone.domain.errors import ServiceError
+    from soundclone.domain.languages import LanguageError, parse_language
+    from soundclone.domain.text import Speech, TextError, parse_script
+    from soundclone.speech.engine import SynthesisOptions
+
+    try:
+        options = SynthesisOptions(
+            language=parse_language(language), speed=controls.check_speed(speed, "--speed"),
+            pitch=controls.check_pitch(pitch, "--pitch"), volume=controls.check_volume(volume, "--volume"),
+            emotion=controls.check_emotion(emotion, "--emotion"),
+        )
+        script = parse_script(text)
+        if not any(isinstance(part, Speech) for part in script):
+            raise TextError("there is nothing to speak")
+    except ServiceError as error:
+        raise click.BadParameter(error.message) from None
+    except LanguageError as error:
+        raise click.BadParameter(error.problem, param_hint="--language") from None
+    except TextError as error:
+        raise click.BadParameter(error.problem, param_hint="--text") from None
+    return options, script
+
+
+def _voice_profile(engine, voice: str):  # noqa: ANN001, ANN202
+    from pathlib import Path
+
+    from soundclone.domain.system_voices import system_voice_ids
+    from soundclone.speech.engine import VoiceProfile
+
+    if voice in system_voice_ids(engine.name):
+        return engine.system_voices()[voice]
+    if not Path(voice).is_file():
+        raise click.BadParameter(f"{voice!r} is neither a profile file nor a system voice id "
+                                 f"(e.g. {', '.join(sorted(system_voice_ids(engine.name))[:3])})", param_hint="--voice")
+    return VoiceProfile.from_bytes(Path(voice).read_bytes())
+
+
+def _sentence_count(script) -> int:  # noqa: ANN001
+    from soundclone.domain.text import Speech, split_sentences
+
+    return sum(len(split_sentences(part.text)) for part in script if isinstance(part, Speech))
 
 
 @main.group()

@@ -61,3 +61,15 @@ def test_speak_with_a_reference_clones_then_speaks_in_one_go(tmp_path):
     assert "cloning the voice" in spoken.stderr and "speaking" in spoken.stderr
     audio, rate = sf.read(out)
     assert rate == 24_000 and 0.8 < len(audio) / rate < 4 and abs(audio).max() > 0.05
+
+
+def test_speak_takes_a_system_voice_and_a_language_code(tmp_path):
+    out = tmp_path / "out.wav"
+    spoken = soundclone("speak", "--voice", "af_heart", "--language", "en", "--text", "Good morning.", "--out", str(out),
+                        tmp_path=tmp_path)
+    assert spoken.returncode == 0, spoken.stderr
+    audio, rate = sf.read(out)
+    assert rate == 24_000 and 0.5 < len(audio) / rate < 4 and abs(audio).max() > 0.05
+    unknown = soundclone("speak", "--voice", "nobody", "--language", "xx", "--text", "hi", "--out", str(out),
+                         tmp_path=tmp_path)
+    assert unknown.returncode != 0 and "--language" in unknown.stderr

@@ -1,4 +1,8 @@
-"""The FastAPI application: create_app(settings) builds everything once; no globals."""
+"""The FastAPI application: create_app(settings) builds everything once; no globals.
+
+Each dialect is a package under `soundclone.api` with the same face: `all_routers()`, `owns(path)`,
+`error_response(error)` and `error_table_markdown()`. Adding a dialect is adding it to DIALECTS.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,15 @@ from soundclone.api.signing import FileSigner
 from soundclone.api.state import ApiState
 from soundclone.clock import Clock, utc_now
 from soundclone.domain.errors import ErrorKind, ServiceError
-from soundclone.jobs.queue import TaskQueue, create_queue
 from soundclone.settings import Settings
 from soundclone.store.blobs import LocalBlobStore
 from soundclone.store.db import make_engine, make_sessionmaker
+from soundclone.store.queue import TaskQueue, create_queue
 
 log = logging.getLogger(__name__)
+
+DIALECTS = (soundclone, minimax)   # the first one that owns a path answers its errors; SoundClone is the default
+UPLOAD_PATH = "/v1/files/upload"
 
 DESCRIPTION = f"""Self-hosted voice cloning.
 
@@ -56,12 +63,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
     )
     app = FastAPI(title="soundclone", version="0.1.0", description=DESCRIPTION)
     app.state.soundclone = state
-    for router in soundclone.all_routers():
-        app.include_router(router)
-    app.include_router(minimax.router)
+    for dialect in DIALECTS:
+        for router in dialect.all_routers():
+            app.include_router(router)
     app.include_router(files.router)
     app.add_middleware(
-        BodySizeLimit, max_bytes=settings.max_body_bytes, render=_render_error,
+        BodySizeLimit, max_bytes=settings.max_body_bytes, render=render_error,
         larger={UPLOAD_PATH: settings.max_upload_bytes},
     )
     app.add_middleware(AccessLog)
@@ -74,29 +81,27 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
     return app
 
 
-UPLOAD_PATH = "/v1/files/upload"
-
-
-def _render_error(path: str, error: ServiceError) -> JSONResponse:
-    """Each dialect answers errors in its own envelope."""
-    if minimax.is_minimax_path(path):
-        return minimax.error_response(error)
+def render_error(path: str, error: ServiceError) -> JSONResponse:
+    """Each dialect answers errors in its own shape; paths no dialect owns answer in SoundClone's."""
+    for dialect in DIALECTS:
+        if dialect.owns(path):
+            return dialect.error_response(error)
     return soundclone.error_response(error)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def on_service_error(request: Request, error: ServiceError) -> JSONResponse:
-        return _render_error(request.url.path, error)
+        return render_error(request.url.path, error)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        return _render_error(request.url.path, ServiceError(ErrorKind.INVALID_PARAMETER, describe_validation(error)))
+        return render_error(request.url.path, ServiceError(ErrorKind.INVALID_PARAMETER, describe_validation(error)))
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _render_error(request.url.path, ServiceError(ErrorKind.INTERNAL, "internal error; please try again"))
+        return render_error(request.url.path, ServiceError(ErrorKind.INTERNAL, "internal error; please try again"))
 
 
 def describe_validation(error: RequestValidationError) -> str:

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from soundclone.api.state import ApiState
+from soundclone.core.submission import rate_window
 from soundclone.domain.errors import ErrorKind, ServiceError
 from soundclone.store import accounts, ratelimits
 from soundclone.store.db import transaction
 
 BEARER = "bearer"
-RATE_WINDOW_S = 60
 
 
 def get_state(request: Request) -> ApiState:
@@ -32,7 +32,7 @@ class Caller:
 def get_caller(request: Request, state: StateDep) -> Caller:
     """Authenticate the Bearer key and count the request against its per-minute limit."""
     presented = bearer_key(request)
-    window = rate_window(state)
+    window = rate_window(state.clock())
     with transaction(state.sessions) as session:
         key = accounts.active_key(session, key=presented)
         if key is None:
@@ -45,22 +45,6 @@ def get_caller(request: Request, state: StateDep) -> Caller:
             f"rate limit exceeded: at most {state.settings.rate_limit_per_minute} requests per minute per key",
         )
     return caller
-
-
-def rate_window(state: ApiState) -> int:
-    return int(state.clock().timestamp()) // RATE_WINDOW_S * RATE_WINDOW_S
-
-
-def count_characters(state: ApiState, caller: Caller, characters: int) -> None:
-    """The per-key characters-per-minute limit (MiniMax's TPM, code 1039)."""
-    with transaction(state.sessions) as session:
-        taken = ratelimits.take_characters(session, key_id=caller.key_id, window_start=rate_window(state),
-                                           characters=characters, limit=state.settings.characters_per_minute)
-    if not taken:
-        raise ServiceError(
-            ErrorKind.CHARACTER_RATE_LIMITED,
-            f"character rate limit exceeded: at most {state.settings.characters_per_minute} characters per minute per key",
-        )
 
 
 def bearer_key(request: Request) -> str:

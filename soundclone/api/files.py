@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 
 from soundclone.api.deps import StateDep
 from soundclone.api.signing import FILES_PATH
+from soundclone.domain.errors import ErrorKind, ServiceError
 
 MEDIA_TYPES = {"mp3": "audio/mpeg", "srt": "application/x-subrip", "wav": "audio/wav", "json": "application/json"}
-FORBIDDEN = {"code": 40300, "msg": "file link is invalid or expired; query the task again for a fresh link", "data": None}
 
 router = APIRouter(tags=["files"])
 
@@ -20,8 +20,8 @@ router = APIRouter(tags=["files"])
                403: {"description": "the link is tampered with or expired"},
                404: {"description": "no such path"}},
 )
-def download(key: str, expires: int, signature: str, state: StateDep):  # noqa: ANN201
+def download(key: str, expires: int, signature: str, state: StateDep) -> FileResponse:
     if not state.signer.verify(key, expires, signature, state.clock()) or not state.blobs.exists(key):
-        return JSONResponse(FORBIDDEN, status_code=403)
+        raise ServiceError(ErrorKind.LINK_INVALID, "file link is invalid or expired; query the task again for a fresh link")
     extension = key.rsplit(".", 1)[-1]
     return FileResponse(state.blobs.path(key), media_type=MEDIA_TYPES.get(extension, "application/octet-stream"))

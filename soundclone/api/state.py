@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from soundclone.api.signing import FileSigner
 from soundclone.clock import Clock
-from soundclone.jobs.queue import TaskQueue
+from soundclone.store.queue import TaskQueue
 from soundclone.settings import Settings
 from soundclone.store.blobs import LocalBlobStore
 

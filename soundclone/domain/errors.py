@@ -1,4 +1,5 @@
-"""Errors every dialect knows, by kind; each dialect maps a kind to its own wire code once."""
+"""Errors every dialect knows, by kind. Each dialect maps every kind to its own wire code in one module
+(`api/<dialect>/errors.py`); a test checks no kind is left out."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ class ErrorKind(enum.Enum):
     INVALID_PARAMETER = "invalid_parameter"
     UNAUTHORIZED = "unauthorized"
     INSUFFICIENT_BALANCE = "insufficient_balance"
-    NOT_FOUND = "not_found"
+    NOT_FOUND = "not_found"                      # a task, file or link target of this account
+    VOICE_NOT_FOUND = "voice_not_found"          # a voice id or name this account cannot use
     MODEL_EXPIRED = "model_expired"
     RATE_LIMITED = "rate_limited"
     PAYLOAD_TOO_LARGE = "payload_too_large"
-    INTERNAL = "internal"
+    INTERNAL = "internal"                        # the request itself met a bug
+    TASK_FAILED = "task_failed"                  # accepted work failed inside the service (refunded)
     TIMEOUT = "timeout"
     CHARACTER_RATE_LIMITED = "character_rate_limited"
     INVALID_CHARACTERS = "invalid_characters"
@@ -24,6 +27,7 @@ class ErrorKind(enum.Enum):
     VOICE_ACCESS = "voice_access"
     PROMPT_AUDIO_TOO_LONG = "prompt_audio_too_long"
     PROMPT_MISMATCH = "prompt_mismatch"
+    LINK_INVALID = "link_invalid"                # a signed file link that is tampered with or expired
 
 
 class ServiceError(Exception):
@@ -40,5 +44,5 @@ def invalid(field: str, message: str) -> ServiceError:
     return ServiceError(ErrorKind.INVALID_PARAMETER, message, field=field)
 
 
-def not_found(what: str) -> ServiceError:
-    return ServiceError(ErrorKind.NOT_FOUND, f"{what} not found")
+def not_found(what: str, *, field: str | None = None) -> ServiceError:
+    return ServiceError(ErrorKind.NOT_FOUND, f"{what} not found", field=field)

@@ -59,3 +59,24 @@ def language_code(language: str | None, version: str) -> str:
 
 def languages_for(version: str) -> tuple[str, ...]:
     return tuple(V1_LANGUAGES if version == "v1" else ALL_LANGUAGES)
+
+
+_CODES = frozenset(ALL_LANGUAGES.values())
+_NAMES_BY_FOLDED = {name.casefold(): code for name, code in ALL_LANGUAGES.items()}
+
+
+def parse_language(value: str | None) -> str:
+    """What people type: a name ("English", "chinese,yue"), a code ("en", "yue") or a tag ("en-US"); or auto."""
+    if value is None or value.strip().casefold() in ("", AUTO):
+        return AUTO
+    folded = value.strip().casefold()
+    if folded in _NAMES_BY_FOLDED:
+        return _NAMES_BY_FOLDED[folded]
+    code = folded.replace("_", "-")
+    if code in _CODES:
+        return code
+    primary = code.split("-", 1)[0]
+    if primary in _CODES:
+        return primary
+    raise LanguageError("language", f"language {value!r} is not supported; use auto, a name such as English or a "
+                                    f"code such as en (one of {', '.join(sorted(_CODES))})")

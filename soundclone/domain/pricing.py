@@ -1,7 +1,11 @@
-"""Prices: integers in micro-units, per configuration name. Pure arithmetic, no I/O."""
+"""Prices and which charges apply, the one owner of both. Integers in micro-units; pure arithmetic, no I/O.
+
+A dialect picks a price plan for each request (its vendor's billing); this module says what each plan charges.
+"""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
@@ -28,6 +32,20 @@ DEFAULT_PRICES = MappingProxyType({
     SPEECH_CHARS: 2 * MICROS_PER_UNIT,
     VOICE_CLONE: 3 * MICROS_PER_UNIT,
 })
+
+
+class PricePlan(str, enum.Enum):
+    """Whose billing a request follows."""
+
+    SOUNDCLONE_CLONE = "soundclone-clone"      # the preview's characters
+    SOUNDCLONE_AUDIO = "soundclone-audio"      # characters plus a fee per task
+    MINIMAX_CLONE = "minimax-clone"            # free; a demo's characters at the speech price
+    MINIMAX_SPEECH = "minimax-speech"          # characters, plus the clone fee on a clone's first synthesis
+
+    @property
+    def counts_characters(self) -> bool:
+        """Whether the request's characters count against the per-key characters-per-minute limit."""
+        return self in (PricePlan.MINIMAX_SPEECH,)
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,18 @@ def per_10k_chars(price: int, characters: int) -> int:
     return -(-price * characters // CHARS_PER_PRICE_UNIT)
 
 
+def charges_for(plan: PricePlan, table: PriceTable, *, characters: int,
+                first_use_of_clone: bool = False) -> tuple[Charge, ...]:
+    """What a request of `characters` billable characters costs under `plan`."""
+    if plan is PricePlan.SOUNDCLONE_CLONE:
+        return clone_charges(table, characters)
+    if plan is PricePlan.SOUNDCLONE_AUDIO:
+        return audio_charges(table, characters)
+    if plan is PricePlan.MINIMAX_CLONE:
+        return (table.charge(SPEECH_CHARS, characters),) if characters else ()
+    return speech_charges(table, characters, first_use_of_clone=first_use_of_clone)
+
+
 def clone_charges(table: PriceTable, characters: int) -> tuple[Charge, ...]:
     return (table.charge(CLONE_CHARS, characters),)
 
@@ -79,3 +109,7 @@ def speech_charges(table: PriceTable, characters: int, *, first_use_of_clone: bo
 
 def total(charges: tuple[Charge, ...]) -> int:
     return sum(c.amount for c in charges)
+
+
+def ledger_detail(charges: tuple[Charge, ...]) -> dict:
+    return {"charges": [{"config": c.config_name, "quantity": c.quantity, "amount": c.amount} for c in charges]}

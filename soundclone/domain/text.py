@@ -27,6 +27,15 @@ _SENTENCE_BOUNDARY = re.compile(
 MAX_SENTENCE_CHARS = 220
 _SOFT_BREAKS = re.compile(r"(?<=[,，、:：])\s*")
 _ABBREVIATIONS = ("mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "e.g.", "i.e.", "vs.", "etc.", "no.")
+PARAGRAPH_PAUSE_S = 0.6   # a newline in a paragraph script
+# ⟪word|phonemes⟫ in a text says how to pronounce a word (IPA), or with this prefix in pinyin with tone digits
+# (⟪处理|py:chu3 li3⟫), which the Mandarin frontend converts.
+PINYIN_PREFIX = "py:"
+# Sound tags some models perform; for those that don't, they are taken out rather than read aloud.
+INTERJECTIONS = ("laughs", "chuckle", "coughs", "clear-throat", "groans", "breath", "pant", "inhale", "exhale",
+                 "gasps", "sniffs", "sighs", "snorts", "burps", "lip-smacking", "humming", "hissing", "emm",
+                 "whistles", "sneezes", "crying", "applause")
+_INTERJECTION = re.compile(r"\((" + "|".join(re.escape(t) for t in INTERJECTIONS) + r")\)")
 
 
 class TextError(ValueError):
@@ -62,6 +71,37 @@ def parse_script(text: str) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def paragraph_script(text: str) -> tuple[Segment, ...]:
+    """A script where each newline is a paragraph pause, and `<#x#>` must sit between two speakable pieces,
+    never twice in a row (MiniMax's rules; the OpenAI dialect's too)."""
+    segments: list[Segment] = []
+    for paragraph in text.split("\n"):
+        parts = parse_script(paragraph)
+        _check_marker_placement(parts)
+        if not parts:
+            continue
+        if segments:
+            segments.append(Pause(PARAGRAPH_PAUSE_S))
+        segments.extend(parts)
+    if not any(isinstance(s, Speech) and any(ch.isalnum() for ch in s.text) for s in segments):
+        raise TextError("there is nothing to speak")
+    return tuple(segments)
+
+
+def _check_marker_placement(parts: tuple[Segment, ...]) -> None:
+    for index, part in enumerate(parts):
+        if not isinstance(part, Pause):
+            continue
+        if index == 0 or index == len(parts) - 1:
+            raise TextError("a <#x#> pause must sit between two pieces of text, not at an end")
+        if isinstance(parts[index - 1], Pause):
+            raise TextError("two <#x#> pauses may not follow each other")
+
+
+def strip_interjections(text: str) -> str:
+    return _INTERJECTION.sub(" ", text)
+
+
 def _pause_seconds(marker: str) -> float:
     valid = _VALID_MARKER.fullmatch(marker)
     if valid is None:
@@ -91,6 +131,11 @@ def strip_markers(text: str) -> str:
 def billable_characters(text: str) -> int:
     """Unicode code points, pause markers excluded (both dialects bill by this)."""
     return len(strip_markers(text))
+
+
+def spoken_units(text: str) -> int:
+    """Letters, digits and CJK characters (each counts), not punctuation or spaces."""
+    return sum(1 for ch in text if ch.isalnum())
 
 
 def split_sentences(text: str) -> list[str]:

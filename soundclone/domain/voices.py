@@ -1,4 +1,10 @@
-"""Voice lifecycle: a preview voice lives 3 days; its first audio task makes it permanent."""
+"""Voice lifecycle, the one owner: how long an unused clone lives, what happens when that time is up, and
+that its first use makes it permanent.
+
+- A SoundClone preview voice lives 3 days unused; after that it is kept and answers "expired".
+- A MiniMax clone lives 7 days unused (168 h); after that it is deleted.
+- Either becomes permanent the first time a synthesis request is accepted with it.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,38 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-PREVIEW_LIFETIME = timedelta(days=3)          # SoundClone: a preview's modelId lives 3 days
-MINIMAX_LIFETIME_DAYS = 7                      # MiniMax: a clone unused for 168 h is deleted
+from soundclone.domain.errors import ErrorKind, ServiceError
 
 
 class VoiceState(str, enum.Enum):
     PREVIEW = "preview"
     PERMANENT = "permanent"
     EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    name: str
+    days: int                  # stored with the voice; an unused voice expires this long after it was made
+    deleted_on_expiry: bool    # True: the reaper deletes it; False: it stays and answers "expired"
+
+    @property
+    def unused_for(self) -> timedelta:
+        return timedelta(days=self.days)
+
+
+PREVIEW = Lifetime("preview", days=3, deleted_on_expiry=False)
+MINIMAX_CLONE = Lifetime("minimax", days=7, deleted_on_expiry=True)
+LIFETIMES = (PREVIEW, MINIMAX_CLONE)
+PREVIEW_LIFETIME = PREVIEW.unused_for
+
+
+def lifetime_of(days: int) -> Lifetime:
+    """The lifetime a stored voice was made with (rows keep its length in days)."""
+    for lifetime in LIFETIMES:
+        if lifetime.days == days:
+            return lifetime
+    return Lifetime("custom", days=days, deleted_on_expiry=False)
 
 
 @dataclass(frozen=True)
@@ -33,3 +63,13 @@ class VoiceClock:
 
     def usable(self, now: datetime) -> bool:
         return self.state(now) is not VoiceState.EXPIRED
+
+
+def first_use(clock: VoiceClock, now: datetime, *, voice_name: str, days: int, field: str) -> bool:
+    """Check a cloned voice can speak now; True when this use is its first (it then becomes permanent)."""
+    if not clock.usable(now):
+        raise ServiceError(
+            ErrorKind.MODEL_EXPIRED,
+            f"voice {voice_name} expired: an unused cloned voice is kept {days} days; clone it again", field=field,
+        )
+    return not clock.permanent

@@ -1,71 +1,88 @@
-"""The clone task: fetch the reference, check its speech, enroll a voice, render the preview."""
+"""The clone job, whatever the dialect asked: get the reference (fetched URL or uploaded file), clean it if
+asked, check its speech, enroll a voice, speak its preview, and record the voice."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
+from soundclone.domain import keys
+from soundclone.domain.cloning import ANALYSIS_RATE, PROMPT_CHARS_PER_S, SpeechRule
+from soundclone.domain.errors import ErrorKind
 from soundclone.domain.ids import voice_id_for_task
-from soundclone.domain.text import parse_script
+from soundclone.domain.records import CloneResult, CloneTask
+from soundclone.domain.requests import CloneRequest, CloneSource
+from soundclone.domain.text import spoken_units
 from soundclone.jobs.context import JobContext, TaskFailure
-from soundclone.jobs.render import render_script
+from soundclone.jobs.speech import speak
+from soundclone.media import denoise
 from soundclone.media.decode import decode_audio
-from soundclone.media.encode import encode_audio
 from soundclone.media.fetch import fetch_to_file
 from soundclone.media.vad import detect_speech, speech_only
-from soundclone.speech.engine import SynthesisOptions
 from soundclone.store import voices
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
 
-ANALYSIS_RATE = 16_000
-MIN_SPEECH_S = 15.0
-MAX_SPEECH_S = 60.0
 
-
-def preview_key(task_id: str) -> str:
-    return f"tasks/{task_id}/preview.mp3"
-
-
-def profile_key(voice_id: str) -> str:
-    return f"voices/{voice_id}.profile"
-
-
-def run_clone(ctx: JobContext, task: Task) -> dict:
-    request = task.request
-    reference = _reference_speech(ctx, request["fileUrl"])
-    profile = ctx.engine.enroll(reference, ANALYSIS_RATE)
+def run_clone(ctx: JobContext, task: Task, record: CloneTask) -> CloneResult:
+    request = record.request
+    profile = ctx.engine.enroll(_material(ctx, request), ANALYSIS_RATE)
     voice_id = voice_id_for_task(task.id)
-    ctx.blobs.put(profile_key(voice_id), profile.to_bytes())
-
-    options = SynthesisOptions(language=request["language"])
-    rendering = render_script(ctx.engine, parse_script(request["contentText"]), profile, options)
-    ctx.blobs.put(preview_key(task.id), encode_audio(rendering.samples, rendering.sample_rate, fmt="mp3"))
+    ctx.blobs.put(keys.profile_key(voice_id), profile.to_bytes())
+    preview = None
+    if request.preview is not None:
+        preview = speak(ctx, task, replace(request.preview, voice=voice_id), profile)
     with transaction(ctx.sessions) as session:
         voices.create_voice(
             session, voice_id=voice_id, account_id=task.account_id, engine=ctx.engine.name,
-            profile_key=profile_key(voice_id), source_task_id=task.id, now=ctx.clock(),
+            profile_key=keys.profile_key(voice_id), source_task_id=task.id, now=ctx.clock(), name=request.name,
+            lifetime_days=request.lifetime.days,
         )
-    return {"modelId": voice_id, "audioKey": preview_key(task.id), "durationS": round(rendering.duration_s, 3)}
+    return CloneResult(voice_id, preview)
 
 
-def _reference_speech(ctx: JobContext, url: str):  # noqa: ANN202
+def reference_speech(samples: np.ndarray, rule: SpeechRule) -> np.ndarray:
+    """The speech of a reference, once it is enough for `rule` (the service and the CLI apply the same)."""
+    activity = detect_speech(samples, ANALYSIS_RATE)
+    problem = rule.problem(activity.speech_s)
+    if problem is not None:
+        raise TaskFailure(problem, rule.kind)
+    return speech_only(samples, ANALYSIS_RATE, activity)
+
+
+def _material(ctx: JobContext, request: CloneRequest) -> np.ndarray:
+    audio = _decoded(ctx, request.source)
+    if request.noise_reduction:
+        audio = denoise.reduce_noise(audio, ANALYSIS_RATE)
+    if request.volume_normalization:
+        audio = denoise.normalize_volume(audio, ANALYSIS_RATE)
+    pieces = [reference_speech(audio, request.speech_rule)]
+    if request.prompt is not None:
+        prompt = _decoded(ctx, CloneSource(blob_key=request.prompt.blob_key))
+        pieces.append(_checked_prompt(prompt, request.prompt.text))
+    return np.concatenate(pieces)
+
+
+def _decoded(ctx: JobContext, source: CloneSource) -> np.ndarray:
+    if source.blob_key is not None:
+        return decode_audio(ctx.blobs.path(source.blob_key), sample_rate=ANALYSIS_RATE, limits=ctx.decode_limits).samples
     with tempfile.TemporaryDirectory(prefix="soundclone-") as tmp:
-        fetched = fetch_to_file(url, Path(tmp) / "reference", policy=ctx.fetch_policy, resolver=ctx.resolver)
-        audio = decode_audio(fetched.path, sample_rate=ANALYSIS_RATE, limits=ctx.decode_limits)
-    activity = detect_speech(audio.samples, audio.sample_rate)
-    check_speech_duration(activity.speech_s)
-    return speech_only(audio.samples, audio.sample_rate, activity)
+        fetched = fetch_to_file(source.url, Path(tmp) / "reference", policy=ctx.fetch_policy, resolver=ctx.resolver)
+        return decode_audio(fetched.path, sample_rate=ANALYSIS_RATE, limits=ctx.decode_limits).samples
 
 
-def check_speech_duration(speech_s: float) -> None:
-    if speech_s <= MIN_SPEECH_S:
+def _checked_prompt(audio: np.ndarray, text: str) -> np.ndarray:
+    """A prompt joins the enrollment material once its transcript plausibly matches its speech."""
+    activity = detect_speech(audio, ANALYSIS_RATE)
+    units = spoken_units(text)
+    rate = units / activity.speech_s if activity.speech_s else float("inf")
+    low, high = PROMPT_CHARS_PER_S
+    if not low <= rate <= high:
         raise TaskFailure(
-            f"speech in the recording lasts {speech_s:.1f} s; more than {MIN_SPEECH_S:.0f} s is required "
-            "(send a longer recording of one person speaking)"
+            f"clone_prompt.prompt_text does not match prompt_audio: {units} letters or characters for "
+            f"{activity.speech_s:.1f} s of speech", ErrorKind.PROMPT_MISMATCH,
         )
-    if speech_s >= MAX_SPEECH_S:
-        raise TaskFailure(
-            f"speech in the recording lasts {speech_s:.1f} s; it must be under {MAX_SPEECH_S:.0f} s "
-            "(trim the recording)"
-        )
+    return speech_only(audio, ANALYSIS_RATE, activity)

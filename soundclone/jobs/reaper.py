@@ -9,16 +9,15 @@ never flooded with copies; a processing row whose lease ran out is re-sent at on
 from __future__ import annotations
 
 import logging
+
+from soundclone.domain.voices import LIFETIMES
 from soundclone.jobs.context import JobContext
-from soundclone.jobs.queue import TaskQueue
 from soundclone.jobs.runner import fail_and_refund
-from soundclone.domain.voices import MINIMAX_LIFETIME_DAYS
 from soundclone.store import ratelimits, tasks, voices
 from soundclone.store.db import transaction
+from soundclone.store.queue import TaskQueue
 
 log = logging.getLogger(__name__)
-
-
 RATE_WINDOWS_KEPT_S = 3600
 
 
@@ -28,8 +27,9 @@ def reap(ctx: JobContext, queue: TaskQueue) -> int:
     with transaction(ctx.sessions) as session:
         overdue = tasks.overdue(session, now=now)
         ratelimits.forget_before(session, window_start=int(now.timestamp()) - RATE_WINDOWS_KEPT_S)
-        # MiniMax deletes a clone nobody used within 7 days (a SoundClone preview stays, answering "expired")
-        voices.delete_expired(session, now=now, lifetime_days=MINIMAX_LIFETIME_DAYS)
+        for lifetime in LIFETIMES:   # e.g. MiniMax deletes a clone nobody used within 7 days
+            if lifetime.deleted_on_expiry:
+                voices.delete_expired(session, now=now, lifetime_days=lifetime.days)
     queue_empty = queue.pending() == 0 if overdue else False
     for task in overdue:
         if task.status == tasks.QUEUED and not queue_empty:

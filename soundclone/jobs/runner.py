@@ -11,8 +11,11 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from soundclone.domain.errors import ErrorKind
+from soundclone.domain.errors import ErrorKind, ServiceError
+from soundclone.domain.records import CloneTask, Failure, TaskRecord, dump_result, load_record
+from soundclone.jobs.clone import run_clone
 from soundclone.jobs.context import JobContext, TaskFailure
+from soundclone.jobs.speech import run_speech
 from soundclone.media.errors import MediaError
 from soundclone.speech.engine import SpeechError
 from soundclone.store import accounts, tasks
@@ -21,13 +24,21 @@ from soundclone.store.models import Task
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[JobContext, Task], dict]
+Handler = Callable[[JobContext, Task, TaskRecord], object]
 INTERNAL_ERROR = "internal error while processing the task; it was refunded, please try again"
 # Errors that describe the user's input: the message is the task's error and no retry helps.
-USER_ERRORS = (TaskFailure, MediaError, SpeechError)
+USER_ERRORS = (TaskFailure, MediaError, SpeechError, ServiceError)
 
 
-def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler]) -> None:
+# One clone job and one speech job, whatever the dialect that asked.
+HANDLERS: dict[str, Handler] = {"clone": run_clone, "speech": run_speech}
+
+
+def operation(record: TaskRecord) -> str:
+    return "clone" if isinstance(record, CloneTask) else "speech"
+
+
+def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDLERS) -> None:
     with transaction(ctx.sessions) as session:
         claim = tasks.claim(session, task_id=task_id, now=ctx.clock(), lease=ctx.lease)
         task = tasks.get_task(session, task_id=task_id) if claim else None
@@ -39,24 +50,28 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler]) -> Non
         return
     log.info("task %s attempt %d started", task_id, claim.attempt)
     try:
+        record = load_record(task.kind, task.request)
         with _lease_kept(ctx, claim):
-            result = handlers[task.kind](ctx, task)
+            result = handlers[operation(record)](ctx, task, record)
     except USER_ERRORS as error:
+        detail = getattr(error, "detail", None)
+        if detail:
+            log.info("task %s refused its input: %s", task_id, detail)
         fail_and_refund(ctx, task_id, str(error), attempt=claim.attempt, kind=_error_kind(error))
         return
     except Exception:
         log.exception("task %s attempt %d crashed", task_id, claim.attempt)
-        fail_and_refund(ctx, task_id, INTERNAL_ERROR, attempt=claim.attempt, kind=ErrorKind.INTERNAL)
+        fail_and_refund(ctx, task_id, INTERNAL_ERROR, attempt=claim.attempt)
         return
     with transaction(ctx.sessions) as session:
-        if not tasks.complete(session, claim=claim, result=result, now=ctx.clock()):
+        if not tasks.complete(session, claim=claim, result=dump_result(result), now=ctx.clock()):
             log.warning("task %s attempt %d lost its lease before finishing; result discarded", task_id, claim.attempt)
             return
     log.info("task %s completed", task_id)
 
 
 def _error_kind(error: Exception) -> ErrorKind:
-    if isinstance(error, TaskFailure):
+    if isinstance(error, (TaskFailure, ServiceError)):
         return error.kind
     if isinstance(error, MediaError):
         return ErrorKind.INPUT_CONTENT
@@ -64,12 +79,12 @@ def _error_kind(error: Exception) -> ErrorKind:
 
 
 def fail_and_refund(
-    ctx: JobContext, task_id: str, error: str, *, attempt: int | None = None, kind: ErrorKind = ErrorKind.INTERNAL,
+    ctx: JobContext, task_id: str, error: str, *, attempt: int | None = None, kind: ErrorKind = ErrorKind.TASK_FAILED,
 ) -> bool:
     """Fail an in-flight task and give its charge back, in one transaction; False if already over."""
     with transaction(ctx.sessions) as session:
         task = tasks.fail(session, task_id=task_id, error=error, now=ctx.clock(), attempt=attempt,
-                          result={"errorKind": kind.value})
+                          result=dump_result(Failure(kind)))
         if task is None:
             return False
         if task.cost:

@@ -7,27 +7,19 @@ import threading
 from dataclasses import dataclass
 
 from soundclone.clock import Clock, utc_now
-from soundclone.domain.tasks import TaskKind
-from soundclone.jobs.clone import run_clone
 from soundclone.jobs.context import JobContext, decode_limits_from, fetch_policy_from
-from soundclone.jobs.minimax import run_speech, run_voice_clone
-from soundclone.jobs.queue import TaskQueue, create_queue
 from soundclone.jobs.reaper import reap
-from soundclone.jobs.runner import Handler, run_task
-from soundclone.jobs.synthesize import run_audio
+from soundclone.jobs.runner import run_task
 from soundclone.media import deepfilter
 from soundclone.media.fetch import Resolver
 from soundclone.settings import Settings
 from soundclone.speech.engine import Engine, load_engine
 from soundclone.store.blobs import LocalBlobStore
 from soundclone.store.db import make_engine, make_sessionmaker
+from soundclone.store.queue import TaskQueue, create_queue
 
 log = logging.getLogger(__name__)
 
-HANDLERS: dict[str, Handler] = {
-    TaskKind.CLONE.value: run_clone, TaskKind.AUDIO.value: run_audio,
-    TaskKind.VOICE_CLONE.value: run_voice_clone, TaskKind.SPEECH.value: run_speech,
-}
 IDLE_POLL_MAX_S = 1.0
 
 
@@ -37,7 +29,7 @@ class Worker:
     queue: TaskQueue
 
     def run_one(self, task_id: str) -> None:
-        run_task(self.context, task_id, HANDLERS)
+        run_task(self.context, task_id)
 
     def reap_once(self) -> int:
         return reap(self.context, self.queue)
@@ -78,5 +70,5 @@ def create_worker(
         settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,
         fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings), resolver=resolver,
     )
-    queue = create_queue(settings, handler=lambda task_id: run_task(context, task_id, HANDLERS))
+    queue = create_queue(settings, handler=lambda task_id: run_task(context, task_id))
     return Worker(context=context, queue=queue)

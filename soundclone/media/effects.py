@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from soundclone.domain.controls import EFFECT_PITCH_SEMITONES, EFFECT_RANGE, SOUND_EFFECTS
 from soundclone.speech.levels import LIMIT_HOLD_SAMPLES, PEAK_CEILING, riding_gain, soft_limit  # noqa: F401 (PEAK_CEILING: documented bound)
 
-FIELD_LIMIT = 100                    # pitch, intensity and timbre all range over [-FIELD_LIMIT, FIELD_LIMIT]
-SOUND_EFFECTS = ("spacious_echo", "auditorium_echo", "lofi_telephone", "robotic")
-MAX_SEMITONES = 4.0                  # pitch = ±FIELD_LIMIT
+FIELD_LIMIT = EFFECT_RANGE[1]        # pitch, intensity and timbre all range over [-FIELD_LIMIT, FIELD_LIMIT]
+MAX_SEMITONES = EFFECT_PITCH_SEMITONES   # pitch = ±FIELD_LIMIT
 
 
 # intensity < 0: a level compressor with make-up gain

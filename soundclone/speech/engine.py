@@ -14,15 +14,12 @@ from typing import Protocol
 
 import numpy as np
 
+from soundclone.domain.controls import EMOTIONS, PITCH_RANGE, SPEED_RANGE, VOLUME_MAX
 from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
 from soundclone.speech.errors import ModelMissingError, SpeechError, UnsupportedLanguageError, VoiceProfileError
 from soundclone.speech.frontend import LANGUAGES
 from soundclone.speech.profile import VoiceProfile
 
-EMOTIONS = ("happy", "sad", "angry", "fearful", "disgusted", "surprised", "neutral")
-SPEED_RANGE = (0.5, 2.0)
-PITCH_RANGE = (-12, 12)
-VOLUME_MAX = 10.0
 AUTO_LANGUAGE = "auto"
 
 __all__ = [
@@ -81,7 +78,7 @@ class Engine(Protocol):
         """Build whatever caches the engine needs, so the first task does not pay for them."""
 
     def system_voices(self) -> dict[str, VoiceProfile]:
-        """Built-in voices by id (the same ids speech.catalog lists)."""
+        """Built-in voices by id (the same ids domain.system_voices lists)."""
 
     def enroll(self, samples: np.ndarray, sample_rate: int,
                progress: Callable[[int, int], None] | None = None) -> VoiceProfile:

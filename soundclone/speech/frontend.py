@@ -19,7 +19,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 
-from soundclone.domain.minimax import PINYIN_PREFIX
+from soundclone.domain.text import PINYIN_PREFIX
 from soundclone.speech.dates import rewrite_dates
 from soundclone.speech.errors import UnsupportedLanguageError
 

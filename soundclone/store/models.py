@@ -92,7 +92,7 @@ class Voice(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     name: Mapped[str | None] = mapped_column(String(256), nullable=True)  # a caller-chosen id (MiniMax voice_id)
-    lifetime_days: Mapped[int] = mapped_column(Integer, default=3)         # unused preview voices expire after this
+    lifetime_days: Mapped[int] = mapped_column(Integer)  # an unused voice expires this long after it was made (domain.voices)
 
 
 class RateWindow(Base):

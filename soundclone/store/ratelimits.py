@@ -26,6 +26,19 @@ def hit(session: Session, *, key_id: int, window_start: int) -> int:
     ).scalar_one()
 
 
+def open_window(session: Session, *, key_id: int, window_start: int) -> None:
+    """Make sure the key's window row exists (a request may cross into a new minute after it was counted)."""
+    exists = session.execute(
+        select(RateWindow.count).where(RateWindow.key_id == key_id, RateWindow.window_start == window_start)
+    ).first()
+    if exists is None:
+        try:
+            with session.begin_nested():
+                session.add(RateWindow(key_id=key_id, window_start=window_start, count=0, characters=0))
+        except IntegrityError:  # another replica opened it first
+            pass
+
+
 def take_characters(session: Session, *, key_id: int, window_start: int, characters: int, limit: int) -> bool:
     """Add characters to the request's window if the total stays within `limit`; refused ones are not counted."""
     taken = session.execute(

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from soundclone.domain.voices import PREVIEW
 from soundclone.store.models import Voice
 
 
 def create_voice(
     session: Session, *, voice_id: str, account_id: int, engine: str, profile_key: str, source_task_id: str, now: datetime,
-    name: str | None = None, lifetime_days: int = 3,
+    name: str | None = None, lifetime_days: int = PREVIEW.days,
 ) -> Voice:
     """Idempotent: a clone task that runs again finds the voice it made the first time."""
     existing = session.get(Voice, voice_id)

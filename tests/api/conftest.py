@@ -2,7 +2,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from soundclone.api.app import create_app
-from soundclone.jobs.queue import create_queue
+from soundclone.store.queue import create_queue
 from tests.conftest import make_customer
 
 

@@ -47,7 +47,7 @@ def test_task_that_crashes_in_the_worker_is_1013_and_refunded(settings, sessions
     context = JobContext(settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=None,
                          clock=clock, fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings))
 
-    def crash(ctx, task):
+    def crash(ctx, task, record):
         raise MemoryError("the engine ran out of memory")
 
     def worker_that_crashes():
@@ -55,7 +55,7 @@ def test_task_that_crashes_in_the_worker_is_1013_and_refunded(settings, sessions
             with transaction(sessions) as session:
                 queued = [t for t in tasks.overdue(session, now=clock() + timedelta(days=1)) if t.status == "queued"]
             if queued:
-                run_task(context, queued[0].id, {"minimaxSpeech": crash})
+                run_task(context, queued[0].id, {"speech": crash})
                 return
             time.sleep(0.05)
 

@@ -11,7 +11,7 @@ from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
 
 from soundclone.api.app import create_app
-from soundclone.jobs.queue import create_queue
+from soundclone.store.queue import create_queue
 from soundclone.settings import Settings
 from tests.conftest import make_customer
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from soundclone.api.soundclone import PREFIXES
-from soundclone.domain.orders import DEFAULT_PREVIEW_TEXT
+from soundclone.api.soundclone.translate import DEFAULT_PREVIEW_TEXT
 from soundclone.domain.pricing import AUDIO_CHARS, AUDIO_VOICE, CLONE_CHARS, per_10k_chars
 from soundclone.store import accounts, tasks, voices
 from soundclone.store.db import transaction

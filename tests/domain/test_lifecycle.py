@@ -35,3 +35,16 @@ def test_ids():
     assert is_task_id(task_id) and task_id.startswith("audio_")
     assert voice_id_for_task(task_id) == voice_id_for_task(task_id)
     assert is_voice_id(voice_id_for_task(task_id)) and not is_task_id("audio_../../etc")
+
+
+def test_first_use_makes_permanent_and_an_expired_voice_says_so():
+    from soundclone.domain.errors import ErrorKind, ServiceError
+    from soundclone.domain.voices import MINIMAX_CLONE, PREVIEW, first_use, lifetime_of
+
+    fresh = VoiceClock(T0, permanent=False)
+    assert first_use(fresh, T0, voice_name="v", days=3, field="modelId") is True
+    assert first_use(VoiceClock(T0, permanent=True), T0 + timedelta(days=99), voice_name="v", days=3, field="f") is False
+    with pytest.raises(ServiceError) as caught:
+        first_use(fresh, T0 + timedelta(days=3), voice_name="v", days=3, field="modelId")
+    assert caught.value.kind is ErrorKind.MODEL_EXPIRED and caught.value.field == "modelId"
+    assert lifetime_of(3) is PREVIEW and lifetime_of(7) is MINIMAX_CLONE and MINIMAX_CLONE.deleted_on_expiry

@@ -24,3 +24,15 @@ def test_audio_is_characters_plus_one_voice_fee():
 def test_bad_price_tables_are_refused(prices):
     with pytest.raises(ValueError):
         PriceTable(prices)
+
+
+def test_each_plan_says_which_charges_apply():
+    from soundclone.domain.pricing import SPEECH_CHARS, VOICE_CLONE, PricePlan, charges_for
+
+    table = PriceTable({})
+    names = lambda plan, **kw: [c.config_name for c in charges_for(plan, table, characters=100, **kw)]  # noqa: E731
+    assert names(PricePlan.SOUNDCLONE_CLONE) == [CLONE_CHARS]
+    assert names(PricePlan.SOUNDCLONE_AUDIO) == [AUDIO_CHARS, AUDIO_VOICE]
+    assert names(PricePlan.MINIMAX_SPEECH) == [SPEECH_CHARS]
+    assert names(PricePlan.MINIMAX_SPEECH, first_use_of_clone=True) == [SPEECH_CHARS, VOICE_CLONE]
+    assert names(PricePlan.MINIMAX_CLONE) == [SPEECH_CHARS] and charges_for(PricePlan.MINIMAX_CLONE, table, characters=0) == ()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import srt
 
-from soundclone.domain.orders import DEFAULT_PREVIEW_TEXT
+from soundclone.api.soundclone.translate import DEFAULT_PREVIEW_TEXT
 from tests.integration.harness import poll, running
 
 pytestmark = pytest.mark.slow

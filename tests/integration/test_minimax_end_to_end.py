@@ -13,7 +13,6 @@ import av
 import httpx
 import numpy as np
 import pytest
-import soundfile as sf
 
 from soundclone.media.watermark import detect
 from tests.conftest import REFERENCE_WAV, SPEECH_DIR

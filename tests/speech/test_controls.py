@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pytest
 
-from soundclone.domain.orders import AUDIO_TEXT_LIMIT, audio_order
+from soundclone.api.soundclone.translate import AUDIO_TEXT_LIMIT, audio_order
 from soundclone.domain.text import MAX_SENTENCE_CHARS, Pause, parse_script, split_sentences
 from soundclone.evaluation import asr
 from soundclone.evaluation.aligner import align_words

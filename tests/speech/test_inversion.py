@@ -13,6 +13,7 @@ import torch
 
 from soundclone.speech import analysis, equalizer
 from soundclone.speech.engine import load_engine
+from soundclone.speech.kokoro import model as kokoro_model
 from soundclone.speech.kokoro.differentiable import ANGLE_DIVISION, shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
@@ -76,9 +77,10 @@ def test_the_decoder_keeps_only_the_constants_it_reads(kokoro):
     assert set(decoder.constants) <= read                     # no integer weight kept beside its float copy
     assert any(name.endswith("/dequantized") for name in decoder.constants)
 
+
 def test_the_front_graph_gives_the_whole_graphs_decoder_inputs_and_durations(kokoro):
-    feeds = kokoro._feeds(_tokens_of(kokoro), kokoro.packs["jf_alpha"], speed=1.2, f0_scale=0.9, f0_range=1.3,
-                          f0_center=180.0)
+    feeds = kokoro_model.model_inputs(_tokens_of(kokoro), kokoro.packs["jf_alpha"], speed=1.2, f0_scale=0.9,
+                                      f0_range=1.3, f0_center=180.0)
     names = ["durations", "decoder_text", "decoder_f0", "decoder_energy"]
     whole = kokoro.session.run(names, feeds)
     front = kokoro.front_session.run(names, feeds)

@@ -12,7 +12,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from soundclone.speech.catalog import SYSTEM_VOICES
+from soundclone.domain.system_voices import SYSTEM_VOICES
 from soundclone.speech.errors import ModelMissingError
 from soundclone.speech.kokoro import voice_packs
 from tests.conftest import MODEL_DIR
@@ -114,4 +114,6 @@ def test_the_catalog_lists_every_pack_with_its_language():
     assert len({v.name for v in voices.values()}) == len(voices)      # no two voices share a name
     assert "en-US Kokoro voice pack" in voices["af_heart"].description
     assert voices["jm_kumo"].description == ("male", "calm", "ja Kokoro voice pack")
+    for voice in voices.values():   # the table the API reads agrees with the packs the engine loads
+        assert (voice.language, voice.sex) == (voice_packs.language_of(voice.voice_id), voice_packs.sex_of(voice.voice_id))
 

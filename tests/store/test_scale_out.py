@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, text
 
-from soundclone.jobs.queue import create_queue
+from soundclone.store.queue import create_queue
 from soundclone.settings import Settings
 from soundclone.store import accounts, ratelimits, tasks
 from soundclone.store.db import make_engine, make_sessionmaker, migrate, transaction

@@ -1,6 +1,8 @@
 from datetime import datetime, timedelta, timezone
 
-from soundclone.domain.voices import MINIMAX_LIFETIME_DAYS
+from soundclone.domain.voices import MINIMAX_CLONE
+
+MINIMAX_LIFETIME_DAYS = MINIMAX_CLONE.days
 from soundclone.store import voices
 from soundclone.store.db import transaction
 from tests.conftest import make_customer

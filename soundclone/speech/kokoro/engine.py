@@ -147,7 +147,7 @@ class KokoroEngine:
         curves = []
         for group in self._groups(self.words(CALIBRATION_SENTENCE, CALIBRATION_LANGUAGE)):
             tokens, _ = self._tokens(group)
-            (curve,) = self.front_session.run([kokoro_model.DECODER_F0_OUTPUT], self._feeds(
+            (curve,) = self.front_session.run([kokoro_model.DECODER_F0_OUTPUT], kokoro_model.model_inputs(
                 tokens, style, speed=1.0, f0_scale=1.0, f0_range=NEUTRAL_F0_RANGE, f0_center=DEFAULT_F0_CENTER_HZ))
             curves.append(np.asarray(curve, np.float32).reshape(-1))
         median = kokoro_model.voiced_f0_median(np.concatenate(curves) if curves else np.zeros(0, np.float32))
@@ -201,22 +201,10 @@ class KokoroEngine:
         tokens.append(PAD)
         return tokens, spans
 
-    @staticmethod
-    def _feeds(tokens: list[int], style: np.ndarray, *, speed: float, f0_scale: float, f0_range: float,
-               f0_center: float) -> dict[str, np.ndarray]:
-        row = style[min(len(tokens) - 3, len(style) - 1)].reshape(1, -1)
-        return {
-            "tokens": np.array([tokens], np.int64), "style": row.astype(np.float32),
-            "speed": np.array([speed], np.float32),
-            kokoro_model.F0_SCALE_INPUT: np.array([f0_scale], np.float32),
-            kokoro_model.F0_RANGE_INPUT: np.array([f0_range], np.float32),
-            kokoro_model.F0_CENTER_INPUT: np.array([f0_center], np.float32),
-        }
-
     def _run(self, group, style: np.ndarray, speed: float, f0_scale: float, f0_range: float,  # noqa: ANN001, ANN202
              f0_center: float):
         tokens, spans = self._tokens(group)
-        audio, durations = self.session.run(["audio", kokoro_model.DURATIONS_OUTPUT], self._feeds(
+        audio, durations = self.session.run(["audio", kokoro_model.DURATIONS_OUTPUT], kokoro_model.model_inputs(
             tokens, style, speed=speed, f0_scale=f0_scale, f0_range=f0_range, f0_center=f0_center))
         audio = np.asarray(audio, np.float32).reshape(-1)
         frame_starts = np.concatenate([[0], np.cumsum(durations.reshape(-1))])

@@ -210,8 +210,9 @@ class StyleInverter:
         return self._training_features(tokens, table, f0_scale)
 
     def _training_features(self, tokens: list[int], table: np.ndarray, f0_scale: float) -> TrainingSentence:
-        feeds = self.engine._feeds(tokens, table, speed=1.0, f0_scale=f0_scale, f0_range=kokoro_engine.NEUTRAL_F0_RANGE,
-                                   f0_center=kokoro_engine.DEFAULT_F0_CENTER_HZ)
+        feeds = kokoro_model.model_inputs(tokens, table, speed=1.0, f0_scale=f0_scale,
+                                          f0_range=kokoro_engine.NEUTRAL_F0_RANGE,
+                                          f0_center=kokoro_engine.DEFAULT_F0_CENTER_HZ)
         text, f0, energy = self.engine.front_session.run(
             [kokoro_model.DECODER_TEXT_OUTPUT, kokoro_model.DECODER_F0_OUTPUT, kokoro_model.DECODER_ENERGY_OUTPUT],
             feeds)

@@ -235,3 +235,16 @@ def _expose_decoder_inputs(model, f0_curve: str) -> None:  # noqa: ANN001
                                  (energy, DECODER_ENERGY_OUTPUT, [1, "points"])):
         graph.node.append(helper.make_node("Identity", [source], [output], name=f"soundclone_{output}"))
         graph.output.append(helper.make_tensor_value_info(output, TensorProto.FLOAT, dims))
+
+
+def model_inputs(tokens: list[int], style: np.ndarray, *, speed: float, f0_scale: float, f0_range: float,
+                 f0_center: float) -> dict[str, np.ndarray]:
+    """The edited model's inputs for one token sequence: the style row is the pack's row for that length."""
+    row = style[min(len(tokens) - 3, len(style) - 1)].reshape(1, -1)
+    return {
+        "tokens": np.array([tokens], np.int64), "style": row.astype(np.float32),
+        "speed": np.array([speed], np.float32),
+        F0_SCALE_INPUT: np.array([f0_scale], np.float32),
+        F0_RANGE_INPUT: np.array([f0_range], np.float32),
+        F0_CENTER_INPUT: np.array([f0_center], np.float32),
+    }

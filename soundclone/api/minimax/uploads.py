@@ -8,6 +8,8 @@ from pathlib import Path
 from fastapi import UploadFile
 
 from soundclone.api.state import ApiState
+from soundclone.domain import keys
+from soundclone.domain.cloning import CLONE_FILE_MAX_S, CLONE_FILE_MIN_S, PROMPT_FILE_MAX_S
 from soundclone.domain.errors import ErrorKind, ServiceError, invalid
 from soundclone.media.decode import DecodeLimits, decode_audio
 from soundclone.media.errors import DecodeError
@@ -20,8 +22,6 @@ UPLOAD_PURPOSES = (VOICE_CLONE, PROMPT_AUDIO, T2A_ASYNC_INPUT)
 LISTED_PURPOSES = (*UPLOAD_PURPOSES, T2A_ASYNC)
 AUDIO_EXTENSIONS = ("mp3", "m4a", "wav")
 AUDIO_MAX_BYTES = 20 * 1024 * 1024
-CLONE_MIN_S, CLONE_MAX_S = 10.0, 300.0
-PROMPT_MAX_S = 8.0
 TEXT_MAX_CHARS = 100_000
 TEXT_MAX_BYTES = 4 * TEXT_MAX_CHARS
 READ_BLOCK = 1 << 20
@@ -45,7 +45,7 @@ def store_upload(state: ApiState, *, account_id: int, purpose: str, upload: Uplo
     filename = Path(upload.filename or "upload").name[:200]
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     file_id = files.new_file_id()
-    key = f"uploads/{file_id}.{extension or 'bin'}"
+    key = keys.upload_key(file_id, extension)
     limit = TEXT_MAX_BYTES if purpose == T2A_ASYNC_INPUT else AUDIO_MAX_BYTES
     _check_extension(purpose, extension)
     size = _save(state, upload, key, limit, purpose)
@@ -92,15 +92,17 @@ def _check_content(state: ApiState, purpose: str, key: str) -> int | None:
         return None
     rule = AUDIO_RULE_ERROR[purpose]
     try:
-        audio = decode_audio(state.blobs.path(key), limits=DecodeLimits(max_duration_s=CLONE_MAX_S + 30,
+        audio = decode_audio(state.blobs.path(key), limits=DecodeLimits(max_duration_s=CLONE_FILE_MAX_S + 30,
                                                                        deadline_s=state.settings.decode_deadline_s))
     except DecodeError as error:
         raise ServiceError(rule, f"the {purpose} file could not be used: {error}", field="file") from None
     seconds = audio.duration_s
-    if purpose == VOICE_CLONE and not CLONE_MIN_S <= seconds <= CLONE_MAX_S:
-        raise ServiceError(rule, f"the voice_clone audio lasts {seconds:.1f} s; it must be 10 s to 5 min", field="file")
-    if purpose == PROMPT_AUDIO and seconds >= PROMPT_MAX_S:
-        raise ServiceError(rule, f"the prompt_audio lasts {seconds:.1f} s; it must be shorter than 8 s", field="file")
+    if purpose == VOICE_CLONE and not CLONE_FILE_MIN_S <= seconds <= CLONE_FILE_MAX_S:
+        raise ServiceError(rule, f"the voice_clone audio lasts {seconds:.1f} s; it must be "
+                                 f"{CLONE_FILE_MIN_S:g} s to {CLONE_FILE_MAX_S / 60:g} min", field="file")
+    if purpose == PROMPT_AUDIO and seconds >= PROMPT_FILE_MAX_S:
+        raise ServiceError(rule, f"the prompt_audio lasts {seconds:.1f} s; it must be shorter than "
+                                 f"{PROMPT_FILE_MAX_S:g} s", field="file")
     return int(round(seconds * 1000))
 
 

@@ -1,24 +1,34 @@
-"""Validated, dialect-neutral requests. Every rule here names the field it checks."""
+"""SoundClone wire bodies → validated orders → the core's requests. Every check names the wire field.
+
+An order is the SoundClone request as the spec defines it, validated; `to_request()` says what it asks of the
+core in the core's terms (nothing here decides a business rule: ranges come from `domain.controls`, languages from
+`domain.languages`, the speech-duration rule from `domain.cloning`, the lifetime from `domain.voices`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
+from soundclone.domain import controls
+from soundclone.domain.cloning import SOUNDCLONE_SPEECH
 from soundclone.domain.errors import invalid
 from soundclone.domain.languages import LanguageError, check_version, language_code
+from soundclone.domain.requests import CloneRequest, CloneSource, SpeechRequest, Subtitles
 from soundclone.domain.text import Speech, TextError, billable_characters, parse_script
+from soundclone.domain.voices import PREVIEW
+from soundclone.media.decode import ALLOWED_EXTENSIONS
 
 DEFAULT_PREVIEW_TEXT = "在森林的深处,阳光透过树梢洒落,鸟儿的歌声交织成一曲美妙的乐章,诉说着大自然无尽的美丽。"
 PREVIEW_TEXT_LIMIT = 270      # characters; the text must be shorter
 AUDIO_TEXT_LIMIT = 10_000     # characters; the text must be shorter
 URL_MAX_CHARS = 2048
-MEDIA_EXTENSIONS = ("mp3", "ogg", "wav", "m4a", "aac", "mp4", "avi", "mov", "mkv", "flv")
+MEDIA_EXTENSIONS = ALLOWED_EXTENSIONS
 URL_SCHEMES = ("http", "https")
-EMOTIONS = ("happy", "sad", "angry", "fearful", "disgusted", "surprised", "neutral")
-SPEED_RANGE = (0.5, 2.0)
-VOL_MAX = 10.0
-PITCH_RANGE = (-12, 12)
+EMOTIONS = controls.EMOTIONS
+SPEED_RANGE = controls.SPEED_RANGE
+VOL_MAX = controls.VOLUME_MAX
+PITCH_RANGE = controls.PITCH_RANGE
 SUBTITLE_TYPES = ("sentence", "word")
 
 
@@ -32,6 +42,10 @@ class CloneOrder:
     @property
     def characters(self) -> int:
         return billable_characters(self.contentText)
+
+    def to_request(self) -> CloneRequest:
+        preview = _speech(voice="", text=self.contentText, language=self.language, controls=controls.Controls())
+        return CloneRequest(CloneSource(url=self.fileUrl), SOUNDCLONE_SPEECH, PREVIEW, preview=preview)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -54,8 +68,21 @@ class AudioOrder:
     def characters(self) -> int:
         return billable_characters(self.contentText)
 
+    def to_request(self) -> SpeechRequest:
+        chosen = controls.Controls(speed=self.speed, volume=self.vol, pitch=self.pitch, emotion=self.emotion)
+        subtitles = Subtitles("srt", words=self.subtitleType == "word") if self.subtitleEnable else None
+        return _speech(voice=self.modelId, text=self.contentText, language=self.language, controls=chosen,
+                       subtitles=subtitles)
+
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _speech(*, voice: str, text: str, language: str, controls: controls.Controls,
+            subtitles: Subtitles | None = None) -> SpeechRequest:
+    # SoundClone's audio is MP3 at the engine's own rate
+    return SpeechRequest(voice=voice, script=parse_script(text), text=text, characters=billable_characters(text),
+                         language=language, controls=controls, subtitles=subtitles)
 
 
 def clone_order(*, file_url: str, content_text: str | None, sound_version: str | None, language: str | None) -> CloneOrder:
@@ -75,8 +102,9 @@ def audio_order(
     _check_text("contentText", content_text, AUDIO_TEXT_LIMIT)
     return AudioOrder(
         modelId=model_id.strip(), contentText=content_text, soundVersion=version,
-        language=_language(language, version), emotion=_emotion(emotion), speed=_speed(speed), vol=_vol(vol),
-        pitch=_pitch(pitch), subtitleEnable=bool(subtitle_enable), subtitleType=_subtitle_type(subtitle_type),
+        language=_language(language, version), emotion=controls.check_emotion(emotion),
+        speed=controls.check_speed(speed), vol=controls.check_volume(vol), pitch=controls.check_pitch(pitch),
+        subtitleEnable=bool(subtitle_enable), subtitleType=_subtitle_type(subtitle_type),
     )
 
 
@@ -132,36 +160,6 @@ def _language(language: str | None, version: str) -> str:
         return language_code(language, version)
     except LanguageError as error:
         raise invalid(error.field, error.problem) from None
-
-
-def _emotion(emotion: str | None) -> str:
-    emotion = "neutral" if emotion is None else emotion
-    if emotion not in EMOTIONS:
-        raise invalid("emotion", f"emotion must be one of {', '.join(EMOTIONS)}; got {emotion!r}")
-    return emotion
-
-
-def _speed(speed: float | None) -> float:
-    speed = 1.0 if speed is None else float(speed)
-    low, high = SPEED_RANGE
-    if not low <= speed <= high:
-        raise invalid("speed", f"speed must be within [{low}, {high}]; got {speed}")
-    return speed
-
-
-def _vol(vol: float | None) -> float:
-    vol = 1.0 if vol is None else float(vol)
-    if not 0 < vol <= VOL_MAX:
-        raise invalid("vol", f"vol must be within (0, {VOL_MAX:g}]; got {vol}")
-    return vol
-
-
-def _pitch(pitch: int | None) -> int:
-    pitch = 0 if pitch is None else pitch
-    low, high = PITCH_RANGE
-    if isinstance(pitch, bool) or not isinstance(pitch, int) or not low <= pitch <= high:
-        raise invalid("pitch", f"pitch must be an integer within [{low}, {high}]; got {pitch!r}")
-    return pitch
 
 
 def _subtitle_type(subtitle_type: str | None) -> str | None:

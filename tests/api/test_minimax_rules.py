@@ -1,6 +1,6 @@
 import pytest
 
-from soundclone.domain import minimax as mm
+from soundclone.api.minimax import rules as mm
 from soundclone.domain.errors import ErrorKind, ServiceError
 from soundclone.domain.text import Pause, Speech
 
@@ -64,7 +64,18 @@ def test_audio_spec_defaults_and_checks():
         mm.audio_spec({"format": "wav"}, formats=mm.STREAM_FORMATS)
 
 
-def test_order_round_trips_through_its_stored_form():
-    order = mm.SpeechOrder(model="speech-02-hd", voice_id="v", text="t", language="en", speed=1.0, vol=1.0, pitch=0,
-                           emotion="neutral", audio=mm.AudioSpec())
-    assert mm.SpeechOrder.from_dict(order.as_dict()) == order
+def test_a_translated_request_round_trips_through_its_stored_record():
+    from soundclone.api.minimax import translate
+    from soundclone.api.minimax.wire import T2ABody
+    from soundclone.domain.pricing import PricePlan
+    from soundclone.domain.records import SpeechTask, VoiceRef, dump_record, load_record
+
+    body = T2ABody(model="speech-2.8-hd", text="Hi (laughs) there.\nBye <#0.5#> now.", subtitle_enable=True,
+                   voice_setting={"voice_id": "jm_kumo", "speed": 1.5, "emotion": "whisper"} | {"emotion": "calm"},
+                   voice_modify={"pitch": 50, "sound_effects": "robotic"}, audio_setting={"format": "flac"})
+    request, wire = translate.t2a(body)
+    assert request.script == (Speech("Hi   there."), Pause(mm.PARAGRAPH_PAUSE_S), Speech("Bye "), Pause(0.5),
+                              Speech(" now."))
+    assert (request.controls.speed, request.controls.emotion, request.effects.sound_effect) == (1.5, "neutral", "robotic")
+    record = SpeechTask(request, VoiceRef("system", "jm_kumo"), PricePlan.MINIMAX_SPEECH, wire)
+    assert load_record("minimaxSpeech", dump_record(record)) == record

@@ -1,7 +1,7 @@
-"""The SoundClone task API (two vendor paths): wire schemas, routes, and its error codes.
+"""The SoundClone task API (two vendor paths): wire schemas, thin routes, and the task view.
 
-Routes are thin: they translate the wire body to a domain order, call `core`, and translate
-the task back into the `{code, msg, data}` envelope.
+A route translates its body (`translate`), calls the core, and translates the task back into the
+`{code, msg, data}` envelope.
 """
 
 from __future__ import annotations
@@ -9,43 +9,23 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from soundclone.api import core
 from soundclone.api.deps import CallerDep, StateDep
-from soundclone.domain.errors import ErrorKind, ServiceError
-from soundclone.domain.orders import (
+from soundclone.api.soundclone.errors import ERROR_CODES, SUCCESS
+from soundclone.api.soundclone.translate import (
     AUDIO_TEXT_LIMIT, DEFAULT_PREVIEW_TEXT, EMOTIONS, PITCH_RANGE, PREVIEW_TEXT_LIMIT, SPEED_RANGE, VOL_MAX,
     audio_order, clone_order,
 )
-from soundclone.store.models import Task
+from soundclone.api.state import ApiState
+from soundclone.core import submission
+from soundclone.core.tasks import TaskView, find_task, view
+from soundclone.domain.pricing import PricePlan
+from soundclone.domain.records import CloneResult, SpeechResult
+from soundclone.domain.tasks import SOUNDCLONE_KINDS, TaskKind
 
 PREFIXES = ("/api/open-api/v1", "/kyyReactApiServer/v1")
-SUCCESS = 20000
 OBJECT = "audio"
-
-# kind -> (envelope code, HTTP status). The table in README.md and the OpenAPI description is made from this.
-ERROR_CODES: dict[ErrorKind, tuple[int, int]] = {
-    ErrorKind.INVALID_PARAMETER: (40000, 400),
-    ErrorKind.UNAUTHORIZED: (40100, 401),
-    ErrorKind.INSUFFICIENT_BALANCE: (40200, 402),
-    ErrorKind.NOT_FOUND: (40400, 404),
-    ErrorKind.MODEL_EXPIRED: (41000, 410),
-    ErrorKind.PAYLOAD_TOO_LARGE: (41300, 413),
-    ErrorKind.RATE_LIMITED: (42900, 429),
-    ErrorKind.INTERNAL: (50000, 500),
-}
-
-
-def error_table_markdown() -> str:
-    rows = [f"| {code} | {status} | {kind.value} |" for kind, (code, status) in ERROR_CODES.items()]
-    return "\n".join(["| code | HTTP | meaning |", "| --- | --- | --- |", *rows])
-
-
-def error_response(error: ServiceError) -> JSONResponse:
-    code, status = ERROR_CODES[error.kind]
-    return JSONResponse({"code": code, "msg": error.message, "data": None}, status_code=status)
 
 
 class CloneBody(BaseModel):
@@ -60,7 +40,7 @@ class CloneBody(BaseModel):
 
 class AudioBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    modelId: str = Field(description="modelId of a completed clone task")
+    modelId: str = Field(description="modelId of a completed clone task (or a system voice id)")
     contentText: str = Field(description=f"text to speak, fewer than {AUDIO_TEXT_LIMIT} characters; "
                                          "<#x#> inserts a pause of x seconds (0.01–99.99)")
     soundVersion: Literal["v1", "v2"] | None = None
@@ -94,10 +74,8 @@ class ErrorEnvelope(BaseModel):
     data: None = None
 
 
-ERROR_RESPONSES = {
-    status: {"model": ErrorEnvelope, "description": kind.value.replace("_", " ")}
-    for kind, (_, status) in ERROR_CODES.items()
-}
+ERROR_RESPONSES = {status: {"model": ErrorEnvelope, "description": "see the error table"}
+                   for _, status in ERROR_CODES.values()}
 
 
 class TaskEnvelope(BaseModel):
@@ -109,13 +87,14 @@ class TaskEnvelope(BaseModel):
 def build_router(prefix: str) -> APIRouter:
     router = APIRouter(prefix=prefix, tags=[f"SoundClone ({prefix})"], responses=ERROR_RESPONSES)
 
-    @router.post("/soundCloning/clones", response_model=TaskEnvelope,
-                 summary="Submit a clone preview task")
+    @router.post("/soundCloning/clones", response_model=TaskEnvelope, summary="Submit a clone preview task")
     def create_clone(body: CloneBody, state: StateDep, caller: CallerDep) -> dict:
         order = clone_order(
             file_url=body.fileUrl, content_text=body.contentText, sound_version=body.soundVersion, language=body.language,
         )
-        return _envelope(state, core.submit_clone(state, account_id=caller.account_id, order=order))
+        task = submission.submit_clone(state, account_id=caller.account_id, kind=TaskKind.CLONE,
+                                       request=order.to_request(), plan=PricePlan.SOUNDCLONE_CLONE)
+        return _envelope(state, view(task))
 
     @router.post("/soundCloning/audios", response_model=TaskEnvelope, summary="Submit an audio generation task")
     def create_audio(body: AudioBody, state: StateDep, caller: CallerDep) -> dict:
@@ -124,41 +103,39 @@ def build_router(prefix: str) -> APIRouter:
             language=body.language, emotion=body.emotion, speed=body.speed, vol=body.vol, pitch=body.pitch,
             subtitle_enable=body.subtitleEnable, subtitle_type=body.subtitleType,
         )
-        return _envelope(state, core.submit_audio(state, account_id=caller.account_id, order=order))
+        task = submission.submit_speech(state, account_id=caller.account_id, key_id=caller.key_id, kind=TaskKind.AUDIO,
+                                        request=order.to_request(), plan=PricePlan.SOUNDCLONE_AUDIO,
+                                        voice_field="modelId")
+        return _envelope(state, view(task))
 
     @router.get("/audios/{task_id}", response_model=TaskEnvelope, summary="Query a clone or audio task")
     def get_task(task_id: str, state: StateDep, caller: CallerDep) -> dict:
-        return _envelope(state, core.find_task(state, account_id=caller.account_id, task_id=task_id))
+        return _envelope(state, find_task(state, account_id=caller.account_id, task_id=task_id, kinds=SOUNDCLONE_KINDS))
 
     return router
 
 
-def _envelope(state, task: Task) -> dict:  # noqa: ANN001
+def _envelope(state: ApiState, task: TaskView) -> dict:
     return {"code": SUCCESS, "msg": "ok", "data": task_view(state, task)}
 
 
-def task_view(state, task: Task) -> dict:  # noqa: ANN001
-    view = {
-        "id": task.id, "object": OBJECT, "created": int(task.created_at.timestamp()), "model": task.kind,
-        "status": task.status, "error": task.error,
-    }
-    result = task.result or {}
-    now = state.clock()
-    if task.status == "completed":
-        if "modelId" in result:
-            view["modelId"] = result["modelId"]
-        view["audioUrl"] = state.signer.url(result["audioKey"], now)
-        if "subtitleKey" in result:
-            view["subtitleFile"] = state.signer.url(result["subtitleKey"], now)
+def task_view(state: ApiState, task: TaskView) -> dict:
+    row = task.row
+    view = {"id": row.id, "object": OBJECT, "created": int(row.created_at.timestamp()), "model": row.kind,
+            "status": row.status, "error": row.error}
+    if row.status != "completed":
+        return view
+    speech = task.result
+    if isinstance(task.result, CloneResult):
+        view["modelId"] = task.result.voice_id
+        speech = task.result.preview
+    if isinstance(speech, SpeechResult):
+        now = state.clock()
+        view["audioUrl"] = state.signer.url(speech.audio.key, now)
+        if speech.subtitles_key:
+            view["subtitleFile"] = state.signer.url(speech.subtitles_key, now)
     return view
 
 
 def all_routers() -> list[APIRouter]:
     return [build_router(prefix) for prefix in PREFIXES]
-
-
-def is_soundclone_path(path: str) -> bool:
-    return path.startswith(PREFIXES)
-
-
-__all__ = ["all_routers", "error_response", "error_table_markdown", "is_soundclone_path", "ServiceError"]

@@ -1,7 +1,7 @@
 import pytest
 
 from soundclone.domain.errors import ErrorKind, ServiceError
-from soundclone.domain.orders import DEFAULT_PREVIEW_TEXT, audio_order, check_file_url, clone_order
+from soundclone.api.soundclone.translate import DEFAULT_PREVIEW_TEXT, audio_order, check_file_url, clone_order
 
 GOOD_URL = "https://example.com/voice.mp3"
 

@@ -1,17 +1,23 @@
-"""The MiniMax dialect's rules, pure: voice ids, models, emotions, audio settings, text checks, counts.
+"""The MiniMax wire's own rules, pure: voice ids, models, emotions, audio settings, text checks, counts.
 
-Everything here turns a wire request into a validated order or raises ServiceError naming the field.
+These are the vendor's documented constraints on its fields; each check raises ServiceError naming the field.
+Ranges shared with the other dialects come from `domain.controls`, text rules from `domain.text`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 from soundclone.domain.errors import ErrorKind, ServiceError, invalid
 from soundclone.domain.languages import ALL_LANGUAGES, AUTO
-from soundclone.domain.text import Pause, Segment, Speech, TextError, billable_characters, parse_script
+from soundclone.domain.requests import AudioOutput
+from soundclone.domain.text import PARAGRAPH_PAUSE_S  # noqa: F401 (a newline's pause is part of this wire's rules)
+from soundclone.domain.text import (
+    PINYIN_PREFIX, Segment, TextError, billable_characters, paragraph_script, spoken_units,
+)
+from soundclone.domain.text import strip_interjections as _strip_interjections
 
 MODELS = ("speech-2.8-hd", "speech-2.8-turbo", "speech-2.6-hd", "speech-2.6-turbo",
           "speech-02-hd", "speech-02-turbo", "speech-01-hd", "speech-01-turbo")
@@ -26,7 +32,6 @@ STREAM_FORMATS = ("mp3", "pcm", "flac")
 ASYNC_FORMATS = ("mp3", "pcm", "flac")
 DEFAULT_SAMPLE_RATE = 32000
 DEFAULT_BITRATE = 128000
-SOUND_EFFECTS = ("spacious_echo", "auditorium_echo", "lofi_telephone", "robotic")
 SUBTITLE_TYPES = ("sentence", "word", "word_streaming")
 OUTPUT_FORMATS = ("url", "hex")
 SYNC_TEXT_LIMIT = 10_000        # characters; the text must be shorter
@@ -34,20 +39,9 @@ ASYNC_TEXT_LIMIT = 50_000       # characters, inclusive
 ASYNC_FILE_TEXT_LIMIT = 100_000
 DEMO_TEXT_LIMIT = 1_000
 INVALID_CHARACTER_LIMIT = 0.10  # share of control characters tolerated (inclusive)
-PARAGRAPH_PAUSE_S = 0.6
 VOICE_ID_MIN, VOICE_ID_MAX = 8, 256
-INTERJECTIONS = ("laughs", "chuckle", "coughs", "clear-throat", "groans", "breath", "pant", "inhale", "exhale",
-                 "gasps", "sniffs", "sighs", "snorts", "burps", "lip-smacking", "humming", "hissing", "emm",
-                 "whistles", "sneezes", "crying", "applause")
-_INTERJECTION = re.compile(r"\((" + "|".join(re.escape(t) for t in INTERJECTIONS) + r")\)")
 _VOICE_ID_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _PINYIN = re.compile(r"[a-zü]+[1-5]")
-PINYIN_PREFIX = "py:"  # ⟪word|py:chu3 li3⟫: pinyin with tone digits, converted to phonemes by the Mandarin frontend
-
-
-def stream_key(task_id: str, index: int, fmt: str) -> str:
-    """Where the worker leaves a streaming task's n-th audio chunk for the API to send on."""
-    return f"tasks/{task_id}/stream/{index:05d}.{fmt}"
 
 
 def check_voice_name(voice_id: str | None) -> str:
@@ -113,33 +107,15 @@ def clean_text(text: str, *, field_name: str = "text") -> CleanText:
 
 def speech_script(text: str, *, field_name: str = "text", strip_interjections: bool = False) -> tuple[Segment, ...]:
     """Paragraphs (newlines) become pauses; `<#x#>` must sit between two speakable pieces, never twice in a row."""
-    if strip_interjections:
-        text = _INTERJECTION.sub(" ", text)
-    segments: list[Segment] = []
-    for paragraph in text.split("\n"):
-        try:
-            parts = parse_script(paragraph)
-        except TextError as error:
-            raise invalid(field_name, f"{field_name}: {error.problem}") from None
-        _check_marker_placement(parts, field_name)
-        if not parts:
-            continue
-        if segments:
-            segments.append(Pause(PARAGRAPH_PAUSE_S))
-        segments.extend(parts)
-    if not any(isinstance(s, Speech) and any(ch.isalnum() for ch in s.text) for s in segments):
-        raise invalid(field_name, f"{field_name} has nothing to speak")
-    return tuple(segments)
+    try:
+        return paragraph_script(_strip_interjections(text) if strip_interjections else text)
+    except TextError as error:
+        raise invalid(field_name, f"{field_name}: {error.problem}") from None
 
 
-def _check_marker_placement(parts: tuple[Segment, ...], field_name: str) -> None:
-    for index, part in enumerate(parts):
-        if not isinstance(part, Pause):
-            continue
-        if index == 0 or index == len(parts) - 1:
-            raise invalid(field_name, f"{field_name}: a <#x#> pause must sit between two pieces of text, not at an end")
-        if isinstance(parts[index - 1], Pause):
-            raise invalid(field_name, f"{field_name}: two <#x#> pauses may not follow each other")
+def strips_interjections(model: str) -> bool:
+    """The 2.8 models perform sound tags such as (laughs); ours cannot, so they are taken out, not read aloud."""
+    return model.startswith("speech-2.8")
 
 
 def usage_characters(text: str) -> int:
@@ -149,7 +125,7 @@ def usage_characters(text: str) -> int:
 
 def word_count(text: str) -> int:
     """Spoken units: CJK characters, digits and letters (each counts), not punctuation or spaces."""
-    return sum(1 for ch in text if ch.isalnum())
+    return spoken_units(text)
 
 
 def parse_tone_rules(tone: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -191,6 +167,9 @@ class AudioSpec:
     bitrate: int = DEFAULT_BITRATE
     channel: int = 1
 
+    def to_output(self) -> AudioOutput:
+        return AudioOutput(self.format, self.sample_rate, self.bitrate, self.channel)
+
 
 def audio_spec(setting: dict | None, *, formats: tuple[str, ...], rate_field: str = "sample_rate",
                prefix: str = "audio_setting") -> AudioSpec:
@@ -208,77 +187,3 @@ def audio_spec(setting: dict | None, *, formats: tuple[str, ...], rate_field: st
     if channel not in (1, 2):
         raise invalid(f"{prefix}.channel", f"{prefix}.channel must be 1 or 2; got {channel!r}")
     return AudioSpec(fmt, rate, bitrate, channel)
-
-
-@dataclass(frozen=True)
-class SpeechOrder:
-    """One MiniMax synthesis, sync, streamed or async; stored as the task's request."""
-
-    model: str
-    voice_id: str
-    text: str                     # after cleaning and pronunciation rules; markers kept
-    language: str
-    speed: float
-    vol: float
-    pitch: int
-    emotion: str
-    audio: AudioSpec
-    subtitle: bool = False
-    subtitle_type: str = "sentence"
-    output_format: str = "hex"
-    stream: bool = False
-    exclude_aggregated_audio: bool = False
-    voice_modify: dict = field(default_factory=dict)
-    watermark: bool = False
-    invisible_ratio: float = 0.0
-    usage_characters: int = 0
-    word_count: int = 0
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "SpeechOrder":
-        return cls(**{**data, "audio": AudioSpec(**data["audio"])})
-
-
-VOICE_MODIFY_RANGE = (-100, 100)
-
-
-def check_voice_modify(modify: dict | None) -> dict:
-    modify = dict(modify or {})
-    checked = {}
-    for name in ("pitch", "intensity", "timbre"):
-        value = modify.get(name)
-        if value is None:
-            continue
-        low, high = VOICE_MODIFY_RANGE
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise invalid(f"voice_modify.{name}", f"voice_modify.{name} must be an integer within [{low}, {high}]; got {value!r}")
-        checked[name] = value
-    effect = modify.get("sound_effects")
-    if effect is not None:
-        if effect not in SOUND_EFFECTS:
-            raise invalid("voice_modify.sound_effects",
-                          f"voice_modify.sound_effects must be one of {', '.join(SOUND_EFFECTS)}; got {effect!r}")
-        checked["sound_effects"] = effect
-    return checked
-
-
-def check_range(name: str, value: float | None, low: float, high: float, default: float, *, low_open: bool = False) -> float:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise invalid(name, f"{name} must be a number; got {value!r}")
-    if (value <= low if low_open else value < low) or value > high:
-        bracket = "(" if low_open else "["
-        raise invalid(name, f"{name} must be within {bracket}{low:g}, {high:g}]; got {value}")
-    return float(value)
-
-
-def check_pitch(value: int | None) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or not -12 <= value <= 12:
-        raise invalid("voice_setting.pitch", f"voice_setting.pitch must be an integer within [-12, 12]; got {value!r}")
-    return value

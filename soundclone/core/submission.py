@@ -1,0 +1,113 @@
+"""Accepting work, for every dialect: limits, voice, price, debit, task row, queue.
+
+Everything that decides whether a request is accepted happens in one transaction: the account's tasks in
+flight, its characters this minute, the voice (and its first use), the charge and the task row. So a refused
+request leaves nothing behind, and an accepted one is paid for exactly once. The queue message is sent after
+commit; if it is lost, the reaper sends it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from soundclone.core import voices
+from soundclone.core.state import CoreState
+from soundclone.domain import pricing
+from soundclone.domain.errors import ErrorKind, ServiceError
+from soundclone.domain.ids import new_task_id
+from soundclone.domain.records import CloneTask, SpeechTask, TaskRecord, dump_record
+from soundclone.domain.requests import CloneRequest, SpeechRequest
+from soundclone.domain.tasks import TaskKind
+from soundclone.store import accounts, ratelimits, tasks
+from soundclone.store.db import transaction
+from soundclone.store.models import Task
+
+log = logging.getLogger(__name__)
+QUEUE_GRACE = timedelta(seconds=30)
+RATE_WINDOW_S = 60
+
+
+def submit_speech(
+    state: CoreState, *, account_id: int, key_id: int, kind: TaskKind, request: SpeechRequest,
+    plan: pricing.PricePlan, voice_field: str, wire: dict | None = None, number: int | None = None,
+) -> Task:
+    """Accept a synthesis: the voice is resolved (own clone first, then system voice) and used here."""
+    def accept(session: Session, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001
+        if plan.counts_characters:
+            _take_characters(state, session, key_id=key_id, characters=request.characters, now=now)
+        ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
+                             field=voice_field)
+        first = voices.use(session, account_id=account_id, ref=ref, name=request.voice, now=now, field=voice_field)
+        charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters,
+                                      first_use_of_clone=first)
+        return SpeechTask(request, ref, plan, wire or {}), charges
+
+    return _submit(state, account_id=account_id, kind=kind, accept=accept, number=number)
+
+
+def submit_clone(
+    state: CoreState, *, account_id: int, kind: TaskKind, request: CloneRequest, plan: pricing.PricePlan,
+    name_field: str = "voice_id", wire: dict | None = None,
+) -> Task:
+    """Accept a clone: cloning must be enabled for the account, and a chosen name must be new."""
+    def accept(session: Session, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001, ARG001
+        if not accounts.get_account(session, account_id=account_id).clone_enabled:
+            raise ServiceError(ErrorKind.CLONE_NOT_PERMITTED, "voice cloning is not enabled for this account")
+        if request.name is not None:
+            voices.check_new_name(session, account_id=account_id, name=request.name, engine=state.settings.engine,
+                                  field=name_field)
+        charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters)
+        return CloneTask(request, plan, wire or {}), charges
+
+    return _submit(state, account_id=account_id, kind=kind, accept=accept)
+
+
+def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number: int | None = None) -> Task:  # noqa: ANN001
+    task_id = new_task_id()
+    now = state.clock()
+    with transaction(state.sessions) as session:
+        _check_in_flight(state, session, account_id)
+        record, charges = accept(session, now)
+        _debit(session, account_id=account_id, task_id=task_id, charges=charges, now=now)
+        task = tasks.create_task(
+            session, task_id=task_id, account_id=account_id, kind=kind.value, request=dump_record(record),
+            cost=pricing.total(charges), now=now, due_in=QUEUE_GRACE, number=number,
+        )
+    try:
+        state.queue.enqueue(task_id)
+    except Exception:
+        log.exception("task %s recorded but not enqueued; the reaper will send it", task_id)
+    return task
+
+
+def _check_in_flight(state: CoreState, session: Session, account_id: int) -> None:
+    limit = state.settings.max_tasks_in_flight
+    if tasks.count_in_flight(session, account_id=account_id) >= limit:
+        raise ServiceError(ErrorKind.RATE_LIMITED, f"too many tasks in flight (limit {limit}); wait for some to finish")
+
+
+def _take_characters(state: CoreState, session: Session, *, key_id: int, characters: int, now) -> None:  # noqa: ANN001
+    limit = state.settings.characters_per_minute
+    window = rate_window(now)
+    ratelimits.open_window(session, key_id=key_id, window_start=window)
+    if not ratelimits.take_characters(session, key_id=key_id, window_start=window, characters=characters, limit=limit):
+        raise ServiceError(ErrorKind.CHARACTER_RATE_LIMITED,
+                           f"character rate limit exceeded: at most {limit} characters per minute per key")
+
+
+def _debit(session: Session, *, account_id: int, task_id: str, charges: tuple[pricing.Charge, ...], now) -> None:  # noqa: ANN001
+    cost = pricing.total(charges)
+    try:
+        accounts.debit(session, account_id=account_id, task_id=task_id, amount=cost, now=now,
+                       detail=pricing.ledger_detail(charges))
+    except accounts.InsufficientBalance:
+        have = accounts.balance(session, account_id=account_id)
+        raise ServiceError(ErrorKind.INSUFFICIENT_BALANCE,
+                           f"insufficient balance: this task costs {cost} micro-units and the balance is {have}") from None
+
+
+def rate_window(now) -> int:  # noqa: ANN001
+    return int(now.timestamp()) // RATE_WINDOW_S * RATE_WINDOW_S

@@ -1,0 +1,62 @@
+"""Which voice a name means for an account, and using a cloned voice: the one owner of both rules.
+
+A name is the account's own clone first (by its id or its caller-chosen name: a clone may predate a system voice
+of the same name), then a system voice; anything else, including another account's clone, is "not found".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from soundclone.domain.errors import ErrorKind, ServiceError
+from soundclone.domain.records import VoiceRef
+from soundclone.domain.system_voices import system_voice_ids
+from soundclone.domain.voices import VoiceClock, first_use
+from soundclone.store import voices
+from soundclone.store.models import Voice
+
+CLONE, SYSTEM, NAMED = "clone", "system", "named"
+
+
+def resolve(session: Session, *, account_id: int, name: str, engine: str, field: str) -> VoiceRef:
+    own = voices.voice_for_account(session, voice_id=name, account_id=account_id)
+    if own is not None:
+        return VoiceRef(CLONE, own.id)
+    if name in system_voice_ids(engine):
+        return VoiceRef(SYSTEM, name)
+    raise ServiceError(ErrorKind.VOICE_NOT_FOUND, f"voice {name} not found", field=field)
+
+
+def use(session: Session, *, account_id: int, ref: VoiceRef, name: str, now: datetime, field: str) -> bool:
+    """Check the voice can speak now and make a clone permanent; True on a clone's first use."""
+    if ref.kind == SYSTEM:
+        return False
+    voice = voices.voice_for_account(session, voice_id=ref.id, account_id=account_id)
+    if voice is None:
+        raise ServiceError(ErrorKind.VOICE_NOT_FOUND, f"voice {name} not found", field=field)
+    clock = VoiceClock(voice.created_at, voice.permanent, timedelta(days=voice.lifetime_days))
+    first = first_use(clock, now, voice_name=name, days=voice.lifetime_days, field=field)
+    voices.make_permanent(session, voice_id=voice.id)
+    return first
+
+
+def clone_to_speak(session: Session, *, account_id: int, ref: VoiceRef, engine: str) -> Voice | None:
+    """The voice row a task speaks with when it runs: None for a system voice; NOT FOUND once it is gone."""
+    if ref.kind == NAMED:   # a task accepted before voices were resolved at submission
+        ref = resolve(session, account_id=account_id, name=ref.id, engine=engine, field="voice")
+    if ref.kind == SYSTEM:
+        return None
+    voice = voices.voice_for_account(session, voice_id=ref.id, account_id=account_id)
+    if voice is None:
+        raise ServiceError(ErrorKind.VOICE_NOT_FOUND, f"voice {ref.id} no longer exists")
+    return voice
+
+
+def check_new_name(session: Session, *, account_id: int, name: str, engine: str, field: str) -> None:
+    """A caller-chosen voice id must be new in the account (deleted ones included) and not a system voice's."""
+    if name in system_voice_ids(engine):
+        raise ServiceError(ErrorKind.DUPLICATE_VOICE, f"{field} {name} already exists (a system voice)", field=field)
+    if voices.name_taken(session, account_id=account_id, name=name):
+        raise ServiceError(ErrorKind.DUPLICATE_VOICE, f"{field} {name} already exists", field=field)

@@ -1,0 +1,132 @@
+"""The speech job, whatever the dialect asked: speak a script with a voice, write the audio in the requested
+format and, when asked, its subtitles, a stream of per-sentence pieces and an archive of them all."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from dataclasses import replace
+
+import numpy as np
+
+from soundclone.core import voices as core_voices
+from soundclone.domain import keys
+from soundclone.domain.controls import PITCH_RANGE
+from soundclone.domain.records import AudioFile, SpeechResult, SpeechTask
+from soundclone.domain.requests import SpeechRequest, Subtitles
+from soundclone.jobs.context import JobContext
+from soundclone.jobs.render import Rendering, render_script
+from soundclone.media import effects, watermark
+from soundclone.media.encode import encode_audio
+from soundclone.media.subtitles import to_segments_json, to_srt
+from soundclone.speech.engine import SynthesisOptions, VoiceProfile
+from soundclone.store import files
+from soundclone.store.db import transaction
+from soundclone.store.models import Task
+
+ARCHIVE_PURPOSE = "t2a_async"
+
+
+def run_speech(ctx: JobContext, task: Task, record: SpeechTask) -> SpeechResult:
+    return speak(ctx, task, record.request, _profile(ctx, task.account_id, record))
+
+
+def _profile(ctx: JobContext, account_id: int, record: SpeechTask) -> VoiceProfile:
+    with transaction(ctx.sessions) as session:
+        voice = core_voices.clone_to_speak(session, account_id=account_id, ref=record.voice, engine=ctx.engine.name)
+    if voice is None:
+        return ctx.engine.system_voices()[record.voice.id]
+    return VoiceProfile.from_bytes(ctx.blobs.get(voice.profile_key))
+
+
+def speak(ctx: JobContext, task: Task, request: SpeechRequest, profile: VoiceProfile) -> SpeechResult:
+    rate = ctx.engine.sample_rate
+    modify = _voice_modify(request)
+    publish = _Publisher(ctx, task.id, request, modify) if request.stream else None
+    rendering = render_script(ctx.engine, request.script, profile, synthesis_options(request), on_audio=publish)
+    # a stream's whole audio is the pieces it sent: the effects run once and the two never disagree
+    samples = np.concatenate(publish.pieces) if publish and publish.pieces else effects.apply(rendering.samples, rate, modify)
+    if request.watermark:
+        samples = watermark.embed(samples, rate, key=ctx.settings.secret_key)
+    audio = _write_audio(ctx, task.id, request, samples)
+    result = SpeechResult(audio, request.characters, chunks=len(publish.pieces) if publish else 0)
+    if request.subtitles is not None:
+        subtitles_key = keys.subtitles_key(task.id, request.subtitles.format)
+        ctx.blobs.put(subtitles_key, _subtitles(rendering, request.subtitles, request.text).encode())
+        result = replace(result, subtitles_key=subtitles_key)
+    if request.archive is not None:
+        result = replace(result, archive_file_id=_archive(ctx, task, request, result))
+    return result
+
+
+def synthesis_options(request: SpeechRequest) -> SynthesisOptions:
+    controls = request.controls
+    low, high = PITCH_RANGE
+    pitch = int(np.clip(controls.pitch + round(request.effects.semitones), low, high))
+    return SynthesisOptions(language=request.language, speed=controls.speed, pitch=pitch, volume=controls.volume,
+                            emotion=controls.emotion)
+
+
+def _voice_modify(request: SpeechRequest) -> effects.VoiceModify:
+    chosen = request.effects
+    return effects.VoiceModify(chosen.pitch, chosen.intensity, chosen.timbre, chosen.sound_effect)
+
+
+class _Publisher:
+    """Encodes each new piece of audio on its own and stores it as the task's next stream chunk."""
+
+    def __init__(self, ctx: JobContext, task_id: str, request: SpeechRequest, modify: effects.VoiceModify) -> None:
+        self.ctx, self.task_id, self.request, self.modify = ctx, task_id, request, modify
+        self.pieces: list[np.ndarray] = []
+
+    def __call__(self, samples: np.ndarray) -> None:
+        rate = self.ctx.engine.sample_rate
+        piece = effects.apply(samples, rate, self.modify)
+        out = self.request.output
+        data = encode_audio(piece, rate, fmt=out.format, bitrate=out.bitrate, out_rate=out.sample_rate,
+                            channels=out.channels, bare=True)
+        self.ctx.blobs.put(keys.stream_key(self.task_id, len(self.pieces), out.format), data)
+        self.pieces.append(piece)
+
+
+def _write_audio(ctx: JobContext, task_id: str, request: SpeechRequest, samples: np.ndarray) -> AudioFile:
+    rate = ctx.engine.sample_rate
+    out = request.output
+    out_rate = out.sample_rate or rate
+    data = encode_audio(samples, rate, fmt=out.format, bitrate=out.bitrate, out_rate=out_rate, channels=out.channels)
+    key = keys.audio_key(task_id, out.format)
+    ctx.blobs.put(key, data)
+    return AudioFile(key=key, format=out.format, sample_rate=out_rate, bitrate=out.bitrate, channels=out.channels,
+                     size=len(data), duration_ms=int(round(len(samples) / rate * 1000)))
+
+
+def _subtitles(rendering: Rendering, subtitles: Subtitles, text: str) -> str:
+    if subtitles.format == "srt":
+        return to_srt(rendering.words if subtitles.words else rendering.sentences)
+    segments = to_segments_json(rendering.sentences, rendering.words, text, with_words=subtitles.words)
+    return json.dumps(segments, ensure_ascii=False)
+
+
+def _archive(ctx: JobContext, task: Task, request: SpeechRequest, result: SpeechResult) -> int:
+    """One tar with the audio, its subtitles (.titles) and its facts (.extra), kept as a file of the account."""
+    file_id = request.archive.file_id
+    members = {
+        f"{file_id}/content-{file_id}.{result.audio.format}": ctx.blobs.get(result.audio.key),
+        f"{file_id}/content-{file_id}.titles": ctx.blobs.get(result.subtitles_key),
+        f"{file_id}/content-{file_id}.extra": json.dumps({**result.facts(), **request.archive.details}).encode(),
+    }
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, payload in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(payload)
+            info.mtime = int(ctx.clock().timestamp())
+            tar.addfile(info, io.BytesIO(payload))
+    key = keys.archive_key(file_id)
+    ctx.blobs.put(key, buffer.getvalue())
+    with transaction(ctx.sessions) as session:
+        if files.file_for_account(session, file_id=file_id, account_id=task.account_id) is None:
+            files.add_file(session, file_id=file_id, account_id=task.account_id, purpose=ARCHIVE_PURPOSE,
+                           filename=f"{file_id}.tar", size=len(buffer.getvalue()), blob_key=key, now=ctx.clock())
+    return file_id
