@@ -1,13 +1,17 @@
 """Decoding untrusted media: a demuxer whitelist, `file` as the only protocol, limits checked from the
 probe, and all FFmpeg work in a child process that is killed at the deadline.
 
-A crash or hang inside FFmpeg therefore fails only the call that met it, as a DecodeError.
+A crash or hang inside FFmpeg therefore fails only the call that met it, as a DecodeError whose
+message says what is wrong with the file; what the server's log needs (stderr, tracebacks) is in `.detail`.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
+import signal
 import stat
 import subprocess
 import sys
@@ -20,6 +24,8 @@ import numpy as np
 import soundclone
 from soundclone.media.errors import DecodeError
 
+log = logging.getLogger("soundclone.media")
+
 ALLOWED_EXTENSIONS = ("mp3", "ogg", "wav", "m4a", "aac", "mp4", "avi", "mov", "mkv", "flv")
 # FFmpeg demuxer names; FFmpeg checks the probed demuxer against this list before it reads a header,
 # so playlist demuxers (hls, concat, dash, ...) that open other files or URLs never run.
@@ -27,11 +33,17 @@ DEMUXER_WHITELIST = ("mp3", "ogg", "wav", "mov,mp4,m4a,3gp,3g2,mj2", "aac", "mat
 CHILD_MODULE = "soundclone.media.decode_child"
 MIN_SAMPLE_RATE = 8_000
 MAX_SAMPLE_RATE = 192_000
-STDERR_TAIL_CHARS = 300
+STDERR_TAIL_CHARS = 2000
 CHILD_ENVIRONMENT = ("PATH", "PYTHONPATH", "LANG", "LC_ALL", "TMPDIR")
 FLOAT32_BYTES = 4
 CHILD_BASE_MEMORY_BYTES = 1024**3   # the interpreter, numpy and FFmpeg, with room to spare
 OUTPUT_COPIES = 3                   # decoded chunks + their concatenation + the file write
+
+UNDECODABLE = "this file could not be decoded as audio"
+CRASHED = "the file crashed the decoder; it is damaged or not a supported media file"
+MAX_MESSAGE_CHARS = 400
+# A message that reads like internals (a traceback, a source file, a filesystem path) never reaches a user.
+INTERNAL_TEXT = re.compile(r"Traceback|File \"|\.py\b|\bline \d+|(?:^|[\s'\"(=:])(?:~?/|[A-Za-z]:\\)\w")
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,15 @@ def decode_audio(path: Path, *, sample_rate: int = 16000, limits: DecodeLimits =
     if not MIN_SAMPLE_RATE <= sample_rate <= MAX_SAMPLE_RATE:
         raise ValueError(f"sample_rate must be {MIN_SAMPLE_RATE}..{MAX_SAMPLE_RATE} Hz; got {sample_rate!r}")
     path = Path(path).resolve()  # absolute, so FFmpeg can never read a "proto:" prefix into the name
+    try:
+        return _decode(path, sample_rate, limits)
+    except DecodeError as error:
+        log.log(logging.WARNING if error.detail else logging.INFO, "decoding %s refused: %s (detail: %s)",
+                path.name, error, error.detail or "none")
+        raise
+
+
+def _decode(path: Path, sample_rate: int, limits: DecodeLimits) -> DecodedAudio:
     _check_file(path, limits)
     with tempfile.TemporaryDirectory(prefix="soundclone-decode-") as tmp:
         out = Path(tmp) / "samples.npy"
@@ -73,7 +94,7 @@ def decode_audio(path: Path, *, sample_rate: int = 16000, limits: DecodeLimits =
     return DecodedAudio(samples, sample_rate, len(samples) / sample_rate, reply["container"])
 
 
-def _check_file(path: Path, limits: DecodeLimits) -> None:
+def _check_file(path: Path, limits: DecodeLimits) -> int:
     try:
         info = path.stat()
     except OSError:
@@ -84,6 +105,7 @@ def _check_file(path: Path, limits: DecodeLimits) -> None:
         raise DecodeError("the media file is empty (0 bytes)")
     if info.st_size > limits.max_bytes:
         raise DecodeError(f"the media file is {info.st_size} bytes; the limit is {limits.max_bytes} bytes")
+    return info.st_size
 
 
 def _child_memory_bytes(sample_rate: int, limits: DecodeLimits) -> int:
@@ -95,18 +117,24 @@ def _run_child(request: dict, limits: DecodeLimits) -> dict:
     try:
         done = subprocess.run(
             [sys.executable, "-m", CHILD_MODULE], input=json.dumps(request), capture_output=True, text=True,
-            timeout=limits.deadline_s, env=_child_environment(), cwd=tempfile.gettempdir(),
+            errors="replace", timeout=limits.deadline_s, env=_child_environment(), cwd=tempfile.gettempdir(),
+            check=False,
         )
     except subprocess.TimeoutExpired:  # run() has already killed the child
-        raise DecodeError(f"decoding the file took longer than {limits.deadline_s:g} s; it was stopped") from None
+        raise DecodeError(f"decoding the file took longer than {limits.deadline_s:g} s; it was stopped",
+                          detail="the child passed the wall-clock deadline and was killed") from None
     if done.returncode < 0:
-        raise DecodeError(
-            f"the file crashed the decoder (signal {-done.returncode}); it is damaged or not a supported media file"
-        )
+        raise _killed(-done.returncode, done.stderr)
     reply = _parse_reply(done)
     if "error" in reply:
-        raise DecodeError(reply["error"])
+        raise DecodeError(user_message(reply["error"]), detail=str(reply.get("detail", "")))
     return reply
+
+
+def _killed(signal_number: int, stderr: str) -> DecodeError:
+    name = signal.Signals(signal_number).name if signal_number in signal.valid_signals() else str(signal_number)
+    detail = f"the child died of signal {name}; stderr: {_tail(stderr)}"
+    return DecodeError(CRASHED, detail=detail)
 
 
 def _child_environment() -> dict[str, str]:
@@ -123,15 +151,33 @@ def _parse_reply(done: subprocess.CompletedProcess) -> dict:
         reply = json.loads(lines[-1])
     except (IndexError, json.JSONDecodeError):
         reply = None
-    if not isinstance(reply, dict) or not ("error" in reply or "container" in reply):
-        tail = done.stderr.strip()[-STDERR_TAIL_CHARS:]
-        raise DecodeError(f"the decoder failed on this file (exit status {done.returncode}): {tail}")
-    return reply
+    if isinstance(reply, dict) and (isinstance(reply.get("error"), str) or isinstance(reply.get("container"), str)):
+        return reply
+    raise DecodeError(UNDECODABLE, detail=f"the child gave no reply (exit status {done.returncode}); "
+                                          f"stderr: {_tail(done.stderr)}")
+
+
+def _tail(text: str) -> str:
+    return text.strip()[-STDERR_TAIL_CHARS:]
+
+
+def user_message(message: str) -> str:
+    """The child's message if it reads like a plain sentence; the generic refusal otherwise.
+
+    The child writes its own messages, but it parses hostile bytes: nothing it says is trusted to be clean.
+    """
+    if not message or len(message) > MAX_MESSAGE_CHARS or INTERNAL_TEXT.search(message):
+        return UNDECODABLE
+    return message
 
 
 def _load_samples(out: Path, sample_rate: int, limits: DecodeLimits) -> np.ndarray:
-    samples = np.load(out, allow_pickle=False)
+    try:
+        samples = np.load(out, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise DecodeError(UNDECODABLE, detail=f"the child's samples could not be loaded: {error!r}") from None
     most = int(limits.max_duration_s * sample_rate) + sample_rate  # the child cuts at the limit; 1 s of slack
     if samples.dtype != np.float32 or samples.ndim != 1 or samples.size > most:
-        raise DecodeError("the decoder returned malformed audio for this file")
+        raise DecodeError(UNDECODABLE, detail=f"malformed samples: {samples.dtype} {samples.shape}")
     return samples
+

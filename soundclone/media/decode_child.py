@@ -1,15 +1,18 @@
 """The decoding child: `python -m soundclone.media.decode_child`, one JSON request on stdin.
 
-It opens one local file with FFmpeg restricted to whitelisted demuxers and the `file` protocol,
-checks the limits from the probe, decodes the first audio stream to mono float32 at the asked
-rate, saves it as .npy and prints one JSON line: {"container": ...} or {"error": "..."}.
+It opens one local file with FFmpeg restricted to whitelisted demuxers, decoders and the `file` protocol,
+under a memory limit, checks the limits from the probe, decodes the first audio stream to mono
+float32 at the asked rate, saves it as .npy and prints one JSON line: {"container": ...} or
+{"error": "...", "detail": "..."}. The error is a sentence for the user; the detail is for the server's log.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import resource
 import sys
+import traceback
 from collections.abc import Iterable, Iterator
 
 import av
@@ -17,77 +20,101 @@ import numpy as np
 from av.audio.stream import AudioStream
 from av.container import InputContainer
 
-from soundclone.media.decode import ALLOWED_EXTENSIONS, DEMUXER_WHITELIST
+from soundclone.media.decode import ALLOWED_EXTENSIONS, DEMUXER_WHITELIST, UNDECODABLE
 
 PROTOCOL_WHITELIST = "file"
 SUPPORTED = ", ".join(ALLOWED_EXTENSIONS)
+# The decoders for the audio these containers carry in practice. The other two hundred (rarely used, rarely
+# fuzzed) never see a byte; the probe opens only these, so it decodes no video either.
+AUDIO_DECODERS = (
+    "aac", "aac_latm", "ac3", "eac3", "alac", "flac", "mp2", "mp2float", "mp3", "mp3float", "opus", "libopus",
+    "vorbis", "amrnb", "amrwb", "dca", "adpcm_ms", "adpcm_ima_wav", "adpcm_ima_qt", "adpcm_swf", "nellymoser",
+    "speex", "gsm_ms", "pcm_alaw", "pcm_mulaw", "pcm_s8", "pcm_u8", "pcm_s16le", "pcm_s16be", "pcm_s24le",
+    "pcm_s24be", "pcm_s32le", "pcm_s32be", "pcm_f32le", "pcm_f32be", "pcm_f64le", "pcm_f64be",
+)
+CODECS_NAMED = "mp3, AAC, Opus, Vorbis, FLAC, ALAC, AC-3 or PCM"
 # Demuxers whose duration is often an estimate from the bitrate, so a short decode proves nothing.
 ESTIMATED_DURATION_DEMUXERS = ("mp3", "aac")
 TRUNCATION_SLACK_S = 0.5
 TRUNCATION_SLACK_RATIO = 0.05
 MAX_BAD_PACKETS = 20
 OUTPUT_FORMAT = "fltp"
-DETAIL_CHARS = 160
+DETAIL_CHARS = 4000
+FFMPEG_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
 
 class Refused(Exception):  # noqa: N818  (a refusal, not a failure)
-    """The file breaks a rule; the message says which, for the user."""
+    """The file breaks a rule; the message says which, for the user; the detail is for the log."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 def main() -> None:
     request = json.loads(sys.stdin.read())
-    _limit_resources(request["memory_bytes"])
+    _limit_resources(request)
     print(json.dumps(decode_request(request)))
 
 
 def decode_request(request: dict) -> dict:
+    """Never raises: whatever FFmpeg or PyAV do with hostile bytes becomes a reply."""
     try:
-        container = _open(request["path"])
+        return _decode_to_file(request)
     except Refused as refusal:
-        return {"error": str(refusal)}
-    with container:
-        try:
-            samples = _decode_checked(container, request["rate"], request["limits"])
-        except Refused as refusal:
-            return {"error": str(refusal)}
-        except MemoryError:
-            return {"error": "decoding the file needed more memory than allowed; it is damaged or too large"}
-        except (av.FFmpegError, ValueError) as error:
-            return {"error": f"the file is damaged and could not be decoded ({_detail(error)})"}
+        return {"error": str(refusal), "detail": refusal.detail}
+    except MemoryError:
+        return {"error": "decoding the file needed more memory than allowed; it is damaged or too large",
+                "detail": "MemoryError"}
+    except av.FFmpegError as error:
+        return {"error": "the file is damaged and could not be decoded", "detail": _describe(error)}
+    except Exception as error:  # noqa: BLE001  PyAV raises many kinds on damaged files; none may reach the user raw
+        return {"error": UNDECODABLE, "detail": _traceback(error)}
+
+
+def _decode_to_file(request: dict) -> dict:
+    with _open(request["path"]) as container:
+        samples = _decode_checked(container, request["rate"], request["limits"])
         name = container.format.name
     np.save(request["out"], samples)
     return {"container": name}
 
 
-def _limit_resources(memory_bytes: int) -> None:
+def _limit_resources(request: dict) -> None:
+    memory = request["memory_bytes"]
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
 def _open(path: str) -> InputContainer:
-    options = {"protocol_whitelist": PROTOCOL_WHITELIST, "format_whitelist": ",".join(DEMUXER_WHITELIST)}
+    options = {
+        "protocol_whitelist": PROTOCOL_WHITELIST, "format_whitelist": ",".join(DEMUXER_WHITELIST),
+        "codec_whitelist": ",".join(AUDIO_DECODERS),
+    }
     try:
-        container = av.open(path, "r", container_options=options)
-    except (av.error.InvalidDataError, av.error.EOFError):
+        container = av.open(path, "r", container_options=options, metadata_errors="replace")
+    except (av.error.InvalidDataError, av.error.EOFError) as error:
         raise Refused(
-            f"the file is not a recognisable audio or video file: it is damaged, incomplete, or not one of {SUPPORTED}"
+            f"the file is not a recognisable audio or video file: it is damaged, incomplete, or not one of {SUPPORTED}",
+            _describe(error),
         ) from None
-    except (av.error.ArgumentError, av.error.PermissionError, av.error.ProtocolNotFoundError):
+    except (av.error.ArgumentError, av.error.PermissionError, av.error.ProtocolNotFoundError) as error:
         raise Refused(
-            f"the file's format is not accepted: send one of {SUPPORTED} (playlists and file lists are refused)"
+            f"the file's format is not accepted: send one of {SUPPORTED} (playlists and file lists are refused)",
+            _describe(error),
         ) from None
-    except (av.FFmpegError, OSError, ValueError) as error:
-        raise Refused(f"the file could not be opened as audio or video ({_detail(error)})") from None
+    except (av.FFmpegError, OSError, ValueError, MemoryError) as error:
+        raise Refused(f"the file could not be opened as audio or video; it is damaged or not one of {SUPPORTED}",
+                      _describe(error)) from None
     if container.format.name not in DEMUXER_WHITELIST:  # FFmpeg checked already; this guards a build that did not
+        name = container.format.name
         container.close()
-        raise Refused(f"the file is a {container.format.name} file, which is not accepted; send one of {SUPPORTED}")
+        raise Refused(f"the file's format is not accepted; send one of {SUPPORTED}", f"demuxer {name}")
     return container
 
 
 def _decode_checked(container: InputContainer, rate: int, limits: dict) -> np.ndarray:
-    if not container.streams.audio:
-        raise Refused("the file has no audio track")
-    stream = container.streams.audio[0]
+    stream = _audio_stream(container)
     declared = _declared_duration(stream, container)
     _check_probe(stream, declared, limits)
     samples = _decode(container, stream, rate, limits)
@@ -95,6 +122,23 @@ def _decode_checked(container: InputContainer, rate: int, limits: dict) -> np.nd
         raise Refused("no audio could be decoded from the file; it is damaged or empty")
     _check_complete(samples.size / rate, declared, container.format.name)
     return samples
+
+
+def _audio_stream(container: InputContainer) -> AudioStream:
+    if not container.streams.audio:
+        raise Refused("the file has no audio track")
+    stream = container.streams.audio[0]
+    context = stream.codec_context
+    if context is None or context.codec.name not in AUDIO_DECODERS:
+        raise Refused(f"the file's audio is in {_codec_phrase(stream)}, which is not accepted; "
+                      f"send {CODECS_NAMED} audio")
+    return stream
+
+
+def _codec_phrase(stream: AudioStream) -> str:
+    context = stream.codec_context
+    name = context.codec.name if context is not None else ""
+    return f"the {name} codec" if FFMPEG_NAME.fullmatch(name) else "an unknown codec"
 
 
 def _check_probe(stream: AudioStream, declared: float | None, limits: dict) -> None:
@@ -105,6 +149,10 @@ def _check_probe(stream: AudioStream, declared: float | None, limits: dict) -> N
 
 
 def _check_shape(channels: int, sample_rate: int, limits: dict) -> None:
+    if not channels or channels < 0:
+        raise Refused("the audio declares no channels; the file is damaged")
+    if not sample_rate or sample_rate < 0:
+        raise Refused("the audio declares no sample rate; the file is damaged")
     if channels > limits["max_channels"]:
         raise Refused(f"the audio has {channels} channels; at most {limits['max_channels']} are accepted")
     if sample_rate > limits["max_sample_rate"]:
@@ -150,7 +198,7 @@ def _frames(container: InputContainer, stream: AudioStream, limits: dict) -> Ite
                 raise Refused("the file is damaged: too many audio packets could not be decoded") from None
             continue
         for frame in frames:
-            _check_shape(len(frame.layout.channels), frame.sample_rate, limits)
+            _check_shape(frame.layout.nb_channels, frame.sample_rate, limits)
             yield frame
 
 
@@ -182,9 +230,14 @@ def _check_complete(decoded_s: float, declared_s: float | None, demuxer: str) ->
         )
 
 
-def _detail(error: Exception) -> str:
-    """FFmpeg's reason, without the file name it appends (a server path means nothing to the user)."""
-    return (getattr(error, "strerror", None) or str(error))[:DETAIL_CHARS]
+def _describe(error: BaseException) -> str:
+    """An expected library error in a line, for the server's log only."""
+    return f"{type(error).__name__}: {error}"[:DETAIL_CHARS]
+
+
+def _traceback(error: BaseException) -> str:
+    """An unexpected error and where it came from, for the server's log only."""
+    return "".join(traceback.format_exception(error))[-DETAIL_CHARS:]
 
 
 if __name__ == "__main__":

@@ -21,3 +21,5 @@ elif name.startswith("garbage"):
     print("not json")
     print("FFmpeg said something alarming", file=sys.stderr)
     sys.exit(3)
+elif name.startswith("leaky"):  # a child that answers with internals in its message
+    print(json.dumps({"error": f'Traceback (most recent call last):\n  File "{__file__}", line 1, in <module>'}))

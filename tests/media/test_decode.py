@@ -1,6 +1,7 @@
 """Decoding: whitelisted containers only, limits from the probe, damage and misbehaviour end as DecodeError."""
 
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -10,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from soundclone.media import decode as decode_module
-from soundclone.media.decode import ALLOWED_EXTENSIONS, DecodeLimits, decode_audio
+from soundclone.media.decode import ALLOWED_EXTENSIONS, UNDECODABLE, DecodeLimits, decode_audio
 from soundclone.media.errors import DecodeError
 from tests.conftest import REFERENCE_WAV
+from tests.fuzz_media import forge
 from tests.media.builders import FORMATS, RATE, speech, tone, write_format, write_media, write_wav
 from tests.media.listener import Listener, reply
 
@@ -211,11 +213,13 @@ def misbehaving_child(monkeypatch):
     monkeypatch.setattr(decode_module, "CHILD_MODULE", "tests.media.misbehaving_child")
 
 
-def test_a_crashing_decoder_is_a_decode_error(tmp_path, misbehaving_child):
+def test_a_crashing_decoder_is_a_decode_error(tmp_path, misbehaving_child, caplog):
     path = tmp_path / "segfault.wav"
     path.write_bytes(b"RIFF....")
-    with pytest.raises(DecodeError, match=r"crashed the decoder \(signal 11\)"):
+    with pytest.raises(DecodeError, match=r"^the file crashed the decoder; it is damaged") as raised:
         decode_audio(path)
+    assert "SIGSEGV" in raised.value.detail and "SIGSEGV" not in str(raised.value)
+    assert any("SIGSEGV" in record.getMessage() for record in caplog.records if record.name == "soundclone.media")
 
 
 def test_a_hanging_decoder_is_killed_at_the_deadline(tmp_path, misbehaving_child):
@@ -242,8 +246,69 @@ def test_the_decoder_gets_no_secrets_from_the_environment(tmp_path, misbehaving_
 def test_a_decoder_that_answers_nonsense_is_a_decode_error(tmp_path, misbehaving_child):
     path = tmp_path / "garbage.wav"
     path.write_bytes(b"RIFF....")
-    with pytest.raises(DecodeError, match="exit status 3.*alarming"):
+    with pytest.raises(DecodeError) as raised:
         decode_audio(path)
+    assert str(raised.value) == UNDECODABLE
+    assert "exit status 3" in raised.value.detail and "alarming" in raised.value.detail
+
+
+def test_a_decoder_message_that_shows_internals_is_not_passed_on(tmp_path, misbehaving_child):
+    path = tmp_path / "leaky.wav"
+    path.write_bytes(b"RIFF....")
+    with pytest.raises(DecodeError) as raised:
+        decode_audio(path)
+    assert str(raised.value) == UNDECODABLE
+
+
+# --- no traceback, path or library text in a message; hostile headers refused plainly --------------
+
+INTERNALS = re.compile(r"Traceback|File \"|\.py\b|\bline \d+|/\w+/|Errno|NoneType|Invalid data found")
+
+
+def plain_refusal(path, match):
+    with pytest.raises(DecodeError, match=match) as raised:
+        decode_audio(path)
+    assert not INTERNALS.search(str(raised.value)), str(raised.value)
+    return raised.value
+
+
+@pytest.mark.parametrize("fmt, match", [
+    (forge.fmt_chunk(1, 1, RATE, 0, block_align=2), "codec, which is not accepted"),       # zero bit depth
+    (forge.fmt_chunk(0x1234, 1, RATE, 16), "codec, which is not accepted"),                # unknown format tag
+    (forge.fmt_chunk(0xFFFE, 1, RATE, 16, extension=forge.extensible(0, 0, 0x1234)), "codec, which is not accepted"),
+    (forge.fmt_chunk(0xFFFE, 1, RATE, 16, extension=forge.extensible(16, 0x4, 0x1234)), "codec, which is not accepted"),
+    (forge.fmt_chunk(1, 0, RATE, 16, block_align=2), "no channels"),
+    (forge.fmt_chunk(1, 1, 0, 16), "could not be opened|no sample rate|not a recognisable"),
+    (forge.fmt_chunk(0x0161, 1, RATE, 16), "wmav2 codec, which is not accepted"),         # a decoder not on the list
+], ids=["bits-0", "unknown-tag", "extensible-odd", "extensible-unknown-subformat", "channels-0", "rate-0", "wma"])
+def test_hostile_wav_headers_are_refused_plainly(tmp_path, fmt, match):
+    path = tmp_path / "hostile.wav"
+    path.write_bytes(forge.riff(b"WAVE", [fmt, forge.chunk(b"data", b"\x10\x00" * RATE)]))
+    plain_refusal(path, match)
+
+
+@pytest.mark.parametrize("codec_id", [b"A_UNKNOWN", b"V_VP8\0\0\0\0", b"A_MS/ACM\0"])
+def test_matroska_with_an_unknown_codec_is_refused_plainly(tmp_path, media, codec_id):
+    whole = media["mkv"].read_bytes()
+    path = tmp_path / "codec.mkv"
+    path.write_bytes(whole.replace(b"A_MPEG/L3", codec_id, 1))
+    plain_refusal(path, "not accepted|no audio track")
+
+
+@pytest.mark.parametrize("flags", [0x00, 0x0F, 0x2F, 0xAC, 0xFF])
+def test_flv_with_damaged_audio_tags_fails_plainly(tmp_path, media, flags):
+    data = bytearray(media["flv"].read_bytes())
+    at = forge.FLV_HEADER_END
+    while at + 11 < len(data):
+        if data[at] == 8:
+            data[at + 11] = flags
+        at += 15 + int.from_bytes(data[at + 1:at + 4], "big")
+    path = tmp_path / "damaged.flv"
+    path.write_bytes(bytes(data))
+    try:
+        decode_audio(path)
+    except DecodeError as error:
+        assert not INTERNALS.search(str(error)), str(error)
 
 
 # --- fuzzing: whatever the bytes, an answer or a DecodeError, on time ----------------------------
@@ -287,7 +352,7 @@ def test_mutated_media_decodes_or_fails_clearly(fuzz_seeds, seed, kind, position
         try:
             decoded = decode_audio(path, limits=DecodeLimits(deadline_s=FUZZ_DEADLINE_S, max_duration_s=60))
         except DecodeError as error:
-            assert str(error) and "Traceback" not in str(error)
+            assert str(error) and not INTERNALS.search(str(error)), str(error)
         else:
             assert decoded.samples.dtype == np.float32 and np.all(np.isfinite(decoded.samples))
             assert decoded.duration_s <= 60
