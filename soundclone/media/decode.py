@@ -39,6 +39,9 @@ FLOAT32_BYTES = 4
 CHILD_BASE_MEMORY_BYTES = 1024**3   # the interpreter, numpy and FFmpeg, with room to spare
 OUTPUT_COPIES = 3                   # decoded chunks + their concatenation + the file write
 
+# Sample values a decoder may return: float files may run over full scale, not by orders of magnitude.
+MAX_SAMPLE_MAGNITUDE = 10.0         # +20 dBFS
+
 UNDECODABLE = "this file could not be decoded as audio"
 CRASHED = "the file crashed the decoder; it is damaged or not a supported media file"
 MAX_MESSAGE_CHARS = 400
@@ -51,6 +54,7 @@ class DecodeLimits:
     max_duration_s: float = 300.0
     max_channels: int = 8
     max_sample_rate: int = 192_000
+    min_sample_rate: int = 4_000   # below telephone quality nothing is speech; a 1 Hz header is a lie
     max_bytes: int = 100 * 1024 * 1024
     deadline_s: float = 60.0
 
@@ -58,6 +62,8 @@ class DecodeLimits:
         for name, value in asdict(self).items():
             if not value > 0:
                 raise ValueError(f"DecodeLimits.{name} must be positive; got {value!r}")
+        if self.min_sample_rate > self.max_sample_rate:
+            raise ValueError("DecodeLimits.min_sample_rate must not exceed max_sample_rate")
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,7 @@ def _check_file(path: Path, limits: DecodeLimits) -> int:
 
 def _child_memory_bytes(sample_rate: int, limits: DecodeLimits) -> int:
     output = int(limits.max_duration_s * sample_rate) * FLOAT32_BYTES
-    return CHILD_BASE_MEMORY_BYTES + OUTPUT_COPIES * output
+    return CHILD_BASE_MEMORY_BYTES + (OUTPUT_COPIES + limits.max_channels) * output  # every channel is kept
 
 
 def _run_child(request: dict, limits: DecodeLimits) -> dict:
@@ -179,5 +185,32 @@ def _load_samples(out: Path, sample_rate: int, limits: DecodeLimits) -> np.ndarr
     most = int(limits.max_duration_s * sample_rate) + sample_rate  # the child cuts at the limit; 1 s of slack
     if samples.dtype != np.float32 or samples.ndim != 1 or samples.size > most:
         raise DecodeError(UNDECODABLE, detail=f"malformed samples: {samples.dtype} {samples.shape}")
+    problem = sample_problem(samples)
+    if problem is not None:
+        raise DecodeError(problem, detail="the child returned samples it should have refused")
     return samples
 
+
+def sample_problem(samples: np.ndarray, *, denormals_allowed: bool = False) -> str | None:
+    """What is wrong with these sample values, in a sentence; None if nothing.
+
+    Denormals are refused in a file's own float samples (a sign of crafting, and slow in every later step);
+    lossy decoders may produce a few from quiet audio, which `flush_denormals` sets to zero instead.
+    """
+    if not np.all(np.isfinite(samples)):
+        return "the audio has invalid samples (infinite or not-a-number values); the file is damaged"
+    magnitude = np.abs(samples)
+    if samples.size and float(magnitude.max()) > MAX_SAMPLE_MAGNITUDE:
+        return "the audio has invalid samples (values far beyond full scale); the file is damaged"
+    if not denormals_allowed and np.any(_denormal(magnitude)):
+        return "the audio has invalid samples (denormal values); the file is damaged or crafted"
+    return None
+
+
+def flush_denormals(samples: np.ndarray) -> np.ndarray:
+    samples[_denormal(np.abs(samples))] = 0
+    return samples
+
+
+def _denormal(magnitude: np.ndarray) -> np.ndarray:
+    return (magnitude > 0) & (magnitude < np.finfo(magnitude.dtype).tiny)

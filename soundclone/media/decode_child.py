@@ -20,7 +20,7 @@ import numpy as np
 from av.audio.stream import AudioStream
 from av.container import InputContainer
 
-from soundclone.media.decode import ALLOWED_EXTENSIONS, DEMUXER_WHITELIST, UNDECODABLE
+from soundclone.media.decode import ALLOWED_EXTENSIONS, DEMUXER_WHITELIST, UNDECODABLE, flush_denormals, sample_problem
 
 PROTOCOL_WHITELIST = "file"
 SUPPORTED = ", ".join(ALLOWED_EXTENSIONS)
@@ -32,13 +32,18 @@ AUDIO_DECODERS = (
     "speex", "gsm_ms", "pcm_alaw", "pcm_mulaw", "pcm_s8", "pcm_u8", "pcm_s16le", "pcm_s16be", "pcm_s24le",
     "pcm_s24be", "pcm_s32le", "pcm_s32be", "pcm_f32le", "pcm_f32be", "pcm_f64le", "pcm_f64be",
 )
+FLOAT_PCM_DECODERS = ("pcm_f32le", "pcm_f32be", "pcm_f64le", "pcm_f64be")
 CODECS_NAMED = "mp3, AAC, Opus, Vorbis, FLAC, ALAC, AC-3 or PCM"
 # Demuxers whose duration is often an estimate from the bitrate, so a short decode proves nothing.
 ESTIMATED_DURATION_DEMUXERS = ("mp3", "aac")
 TRUNCATION_SLACK_S = 0.5
 TRUNCATION_SLACK_RATIO = 0.05
 MAX_BAD_PACKETS = 20
-OUTPUT_FORMAT = "fltp"
+# Packed, not planar: PyAV counts the planes of an 8-channel planar frame as 9 and reads past the last.
+OUTPUT_FORMAT = "flt"
+# A downmix that keeps less than this share of the power unrelated channels would give has cancelled the
+# signal (channels in opposite phase); the loudest single channel is used instead.
+CANCELLED_DOWNMIX_RATIO = 0.5
 DETAIL_CHARS = 4000
 FFMPEG_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
@@ -157,6 +162,8 @@ def _check_shape(channels: int, sample_rate: int, limits: dict) -> None:
         raise Refused(f"the audio has {channels} channels; at most {limits['max_channels']} are accepted")
     if sample_rate > limits["max_sample_rate"]:
         raise Refused(f"the audio sample rate is {sample_rate} Hz; at most {limits['max_sample_rate']} Hz is accepted")
+    if sample_rate < limits["min_sample_rate"]:
+        raise Refused(f"the audio sample rate is {sample_rate} Hz; at least {limits['min_sample_rate']} Hz is needed")
 
 
 def _declared_duration(stream: AudioStream, container: InputContainer) -> float | None:
@@ -168,20 +175,51 @@ def _declared_duration(stream: AudioStream, container: InputContainer) -> float 
 
 
 def _decode(container: InputContainer, stream: AudioStream, rate: int, limits: dict) -> np.ndarray:
+    """Mono samples, one run of constant channel layout at a time (a layout may change midway)."""
     most = int(limits["max_duration_s"] * rate)
-    chunks, total = [], 0
+    runs: list[list[np.ndarray]] = []
+    total = 0
     for frame in _resampled(_frames(container, stream, limits), rate):
-        chunk = frame.to_ndarray().mean(axis=0, dtype=np.float32)  # planar (channels, n): the mean is the downmix
-        total += chunk.size
+        chunk = frame.to_ndarray().reshape(-1, frame.layout.nb_channels)  # packed: (samples, channels)
+        _check_values(chunk, denormals_allowed=True)
+        flush_denormals(chunk)
+        total += chunk.shape[0]
         if total > most:
             raise Refused(f"the recording lasts more than {limits['max_duration_s']:g} s; that is the limit")
-        chunks.append(chunk)
-    return np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+        if not runs or runs[-1][-1].shape[1] != chunk.shape[1]:
+            runs.append([])
+        runs[-1].append(chunk)
+    return np.concatenate([_mono(run) for run in runs]) if runs else np.zeros(0, np.float32)
+
+
+def _check_values(samples: np.ndarray, *, denormals_allowed: bool) -> None:
+    problem = sample_problem(samples, denormals_allowed=denormals_allowed)
+    if problem is not None:
+        raise Refused(problem)
+
+
+def _mono(chunks: list[np.ndarray]) -> np.ndarray:
+    """The mean of the channels, unless they cancel out in it; then the loudest channel.
+
+    With C channels the mean of unrelated signals keeps 1/C of their average power (and all of it when
+    they are the same signal); channels in opposite phase leave almost nothing.
+    """
+    channels = chunks[0].shape[1]
+    if channels == 1:
+        return np.concatenate([chunk[:, 0] for chunk in chunks])
+    downmix = [chunk.mean(axis=1, dtype=np.float32) for chunk in chunks]
+    kept = sum(float(np.dot(part, part)) for part in downmix)
+    power = sum(np.einsum("ij,ij->j", chunk, chunk, dtype=np.float64) for chunk in chunks)
+    if kept * channels >= CANCELLED_DOWNMIX_RATIO * float(power.mean()):
+        return np.concatenate(downmix)
+    loudest = int(np.argmax(power))
+    return np.concatenate([chunk[:, loudest] for chunk in chunks])
 
 
 def _frames(container: InputContainer, stream: AudioStream, limits: dict) -> Iterator[av.AudioFrame]:
     """Decoded frames of one stream; a few undecodable packets are skipped, a demuxing error ends the stream."""
     bad = 0
+    raw_floats = stream.codec_context.codec.name in FLOAT_PCM_DECODERS
     packets = container.demux(stream)
     while True:
         try:
@@ -199,11 +237,13 @@ def _frames(container: InputContainer, stream: AudioStream, limits: dict) -> Ite
             continue
         for frame in frames:
             _check_shape(frame.layout.nb_channels, frame.sample_rate, limits)
+            if raw_floats and not frame.format.is_planar:  # the file's own values, before any filtering
+                _check_values(frame.to_ndarray(), denormals_allowed=False)
             yield frame
 
 
 def _resampled(frames: Iterable[av.AudioFrame], rate: int) -> Iterator[av.AudioFrame]:
-    """Planar float frames at `rate` with the input's own channels (FFmpeg's downmix would add +3 dB to stereo).
+    """Packed float frames at `rate` with the input's own channels (FFmpeg's downmix would add +3 dB to stereo).
 
     A new resampler starts whenever the input's format changes midway.
     """

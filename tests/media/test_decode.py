@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from soundclone.media import decode as decode_module
 from soundclone.media.decode import ALLOWED_EXTENSIONS, UNDECODABLE, DecodeLimits, decode_audio
 from soundclone.media.errors import DecodeError
+from soundclone.media.vad import detect_speech
 from tests.conftest import REFERENCE_WAV
 from tests.fuzz_media import forge
+from tests.fuzz_media.seeds import Recipe, encode
 from tests.media.builders import FORMATS, RATE, speech, tone, write_format, write_media, write_wav
 from tests.media.listener import Listener, reply
 
@@ -309,6 +311,77 @@ def test_flv_with_damaged_audio_tags_fails_plainly(tmp_path, media, flags):
         decode_audio(path)
     except DecodeError as error:
         assert not INTERNALS.search(str(error)), str(error)
+
+
+# --- sample values -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, bits", [(np.inf, 32), (-np.inf, 32), (np.nan, 32), (1e30, 32), (12.0, 32),
+                                         (1e-40, 32), (np.inf, 64), (1e300, 64), (1e-310, 64)])
+def test_invalid_float_samples_are_refused_before_any_engine_work(tmp_path, value, bits):
+    samples = speech(1.0).astype(np.float64)
+    samples[RATE // 2: RATE // 2 + 4] = value
+    path = tmp_path / "float.wav"
+    path.write_bytes(forge.wav(samples, RATE, bits=bits))
+    plain_refusal(path, "the audio has invalid samples")
+
+
+def test_a_sample_rate_below_telephone_quality_is_refused(tmp_path):
+    path = write_wav(tmp_path / "low.wav", tone(1.0, 2_000), rate=2_000)  # a lying header reads like this
+    plain_refusal(path, "2000 Hz; at least 4000 Hz is needed")
+
+
+def test_float_samples_over_full_scale_decode(tmp_path):
+    loud = speech(1.0) / np.abs(speech(1.0)).max() * 4.0
+    path = tmp_path / "loud.wav"
+    path.write_bytes(forge.wav(loud, RATE, bits=32))
+    assert np.max(np.abs(decode_audio(path).samples)) == pytest.approx(4.0, rel=0.01)
+
+
+def test_quiet_lossy_audio_decodes_with_its_denormals_flushed(tmp_path):
+    quiet = speech(2.0) * np.float32(1e-3 / np.abs(speech(2.0)).max())
+    path = tmp_path / "quiet.ogg"
+    path.write_bytes(encode(quiet, Recipe("ogg", "ogg", "libopus")))  # the Opus decoder makes a few denormals
+    samples = decode_audio(path).samples
+    tiny = np.finfo(np.float32).tiny
+    assert not np.any((samples != 0) & (np.abs(samples) < tiny)) and rms(samples) > 0
+
+
+# --- channels ------------------------------------------------------------------------------------------
+
+
+def test_an_eight_channel_wav_decodes(tmp_path):
+    frames = np.zeros((3 * RATE, 8), np.float32)
+    frames[:, 2] = speech(SECONDS)  # a 7.1 file whose speech is in the centre channel
+    path = tmp_path / "7.1.wav"
+    path.write_bytes(forge.wav(frames, RATE))
+    decoded = decode_audio(path)
+    assert abs(decoded.duration_s - SECONDS) < 0.01
+    assert np.max(np.abs(decoded.samples - speech(SECONDS) / 8)) < 1e-3  # the mean of the channels
+
+
+@pytest.mark.parametrize("recipe", [Recipe("m4a", "ipod", "aac"), Recipe("ogg", "ogg", "libopus", 48_000),
+                                    Recipe("mkv", "matroska", "flac")], ids=["aac", "opus", "flac"])
+def test_eight_channel_compressed_audio_decodes(tmp_path, recipe):
+    path = tmp_path / f"7.1.{recipe.extension}"
+    path.write_bytes(encode(np.repeat(speech(SECONDS)[:, None], 8, axis=1), recipe))
+    decoded = decode_audio(path)
+    assert abs(decoded.duration_s - SECONDS) < 0.15 and 0.5 < rms(decoded.samples) / rms(speech(SECONDS)) < 2
+
+
+def test_stereo_in_opposite_phase_keeps_the_speech(tmp_path):
+    path = tmp_path / "opposite.wav"
+    path.write_bytes(forge.wav(np.stack([speech(SECONDS), -speech(SECONDS)], axis=1), RATE))
+    decoded = decode_audio(path)
+    assert np.max(np.abs(np.abs(decoded.samples) - np.abs(speech(SECONDS)))) < 1e-3  # one channel, not the void
+    assert detect_speech(decoded.samples, RATE).speech_s > 0.6 * SECONDS
+
+
+def test_stereo_with_unrelated_channels_is_still_downmixed(tmp_path):
+    noise = np.random.default_rng(3).normal(0, 0.05, 3 * RATE).astype(np.float32)
+    path = tmp_path / "two.wav"
+    path.write_bytes(forge.wav(np.stack([speech(SECONDS), noise], axis=1), RATE))
+    assert np.max(np.abs(decode_audio(path).samples - (speech(SECONDS) + noise) / 2)) < 1e-3
 
 
 # --- fuzzing: whatever the bytes, an answer or a DecodeError, on time ----------------------------
