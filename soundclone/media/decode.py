@@ -1,7 +1,8 @@
 """Decoding untrusted media: a demuxer whitelist, `file` as the only protocol, limits checked from the
-probe, and all FFmpeg work in a child process that is killed at the deadline.
+probe, and all FFmpeg work in a child process that is killed at the deadline or when it spends more CPU
+time than the file's size justifies.
 
-A crash or hang inside FFmpeg therefore fails only the call that met it, as a DecodeError whose
+A crash, hang or CPU flood inside FFmpeg therefore fails only the call that met it, as a DecodeError whose
 message says what is wrong with the file; what the server's log needs (stderr, tracebacks) is in `.detail`.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import signal
@@ -39,10 +41,22 @@ FLOAT32_BYTES = 4
 CHILD_BASE_MEMORY_BYTES = 1024**3   # the interpreter, numpy and FFmpeg, with room to spare
 OUTPUT_COPIES = 3                   # decoded chunks + their concatenation + the file write
 
+# The child's CPU time is capped in two steps (RLIMIT_CPU): opening the file (headers, metadata, probing)
+# may cost a little per megabyte, and the whole decode a little more plus a share per second of audio.
+# Honest files need a small fraction of this; metadata floods whose parsing grows with the square of
+# their size meet the cap within seconds instead of running to the deadline.
+MEGABYTE = 1024 * 1024
+CHILD_START_CPU_S = 1.0             # interpreter, numpy and PyAV: about 0.2 s
+OPEN_CPU_S_PER_MB = 0.2
+DECODE_CPU_S_PER_MB = 0.2
+DECODE_CPU_S_PER_AUDIO_S = 0.05     # 8-channel Opus, resampled, needs 0.013 s; room for slower machines
+
 # Sample values a decoder may return: float files may run over full scale, not by orders of magnitude.
 MAX_SAMPLE_MAGNITUDE = 10.0         # +20 dBFS
 
 UNDECODABLE = "this file could not be decoded as audio"
+TOO_MUCH_WORK = ("decoding the file needed far more work than a file of its size should (it may hold a flood "
+                 "of metadata or other abnormal structures); it was stopped")
 CRASHED = "the file crashed the decoder; it is damaged or not a supported media file"
 MAX_MESSAGE_CHARS = 400
 # A message that reads like internals (a traceback, a source file, a filesystem path) never reaches a user.
@@ -74,6 +88,12 @@ class DecodedAudio:
     container: str        # FFmpeg's demuxer name, e.g. "wav" or "mov,mp4,m4a,3gp,3g2,mj2"
 
 
+@dataclass(frozen=True)
+class CpuBudget:
+    open_s: int    # soft limit while the file is opened and probed (SIGXCPU beyond it)
+    total_s: int   # for the whole child, raised to after opening
+
+
 def decode_audio(path: Path, *, sample_rate: int = 16000, limits: DecodeLimits = DecodeLimits()) -> DecodedAudio:
     """Decode a local file to mono float32 at `sample_rate`. Never pass a URL: fetch it first."""
     if not MIN_SAMPLE_RATE <= sample_rate <= MAX_SAMPLE_RATE:
@@ -88,12 +108,12 @@ def decode_audio(path: Path, *, sample_rate: int = 16000, limits: DecodeLimits =
 
 
 def _decode(path: Path, sample_rate: int, limits: DecodeLimits) -> DecodedAudio:
-    _check_file(path, limits)
+    size = _check_file(path, limits)
     with tempfile.TemporaryDirectory(prefix="soundclone-decode-") as tmp:
         out = Path(tmp) / "samples.npy"
         request = {
             "path": str(path), "out": str(out), "rate": sample_rate, "limits": asdict(limits),
-            "memory_bytes": _child_memory_bytes(sample_rate, limits),
+            "memory_bytes": _child_memory_bytes(sample_rate, limits), "cpu": asdict(cpu_budget(size, limits)),
         }
         reply = _run_child(request, limits)
         samples = _load_samples(out, sample_rate, limits)
@@ -112,6 +132,13 @@ def _check_file(path: Path, limits: DecodeLimits) -> int:
     if info.st_size > limits.max_bytes:
         raise DecodeError(f"the media file is {info.st_size} bytes; the limit is {limits.max_bytes} bytes")
     return info.st_size
+
+
+def cpu_budget(size_bytes: int, limits: DecodeLimits) -> CpuBudget:
+    megabytes = size_bytes / MEGABYTE
+    open_s = CHILD_START_CPU_S + OPEN_CPU_S_PER_MB * megabytes
+    total_s = open_s + DECODE_CPU_S_PER_MB * megabytes + DECODE_CPU_S_PER_AUDIO_S * limits.max_duration_s
+    return CpuBudget(open_s=math.ceil(open_s), total_s=math.ceil(total_s))
 
 
 def _child_memory_bytes(sample_rate: int, limits: DecodeLimits) -> int:
@@ -140,6 +167,8 @@ def _run_child(request: dict, limits: DecodeLimits) -> dict:
 def _killed(signal_number: int, stderr: str) -> DecodeError:
     name = signal.Signals(signal_number).name if signal_number in signal.valid_signals() else str(signal_number)
     detail = f"the child died of signal {name}; stderr: {_tail(stderr)}"
+    if signal_number in (signal.SIGXCPU, signal.SIGKILL):  # the CPU limits (SIGKILL: the hard one, or memory)
+        return DecodeError(TOO_MUCH_WORK, detail=detail)
     return DecodeError(CRASHED, detail=detail)
 
 

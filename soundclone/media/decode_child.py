@@ -1,7 +1,7 @@
 """The decoding child: `python -m soundclone.media.decode_child`, one JSON request on stdin.
 
 It opens one local file with FFmpeg restricted to whitelisted demuxers, decoders and the `file` protocol,
-under a memory limit, checks the limits from the probe, decodes the first audio stream to mono
+under CPU and memory limits, checks the limits from the probe, decodes the first audio stream to mono
 float32 at the asked rate, saves it as .npy and prints one JSON line: {"container": ...} or
 {"error": "...", "detail": "..."}. The error is a sentence for the user; the detail is for the server's log.
 """
@@ -21,6 +21,7 @@ from av.audio.stream import AudioStream
 from av.container import InputContainer
 
 from soundclone.media.decode import ALLOWED_EXTENSIONS, DEMUXER_WHITELIST, UNDECODABLE, flush_denormals, sample_problem
+from soundclone.media.prescan import MAX_METADATA_ENTRIES, metadata_problem
 
 PROTOCOL_WHITELIST = "file"
 SUPPORTED = ", ".join(ALLOWED_EXTENSIONS)
@@ -34,6 +35,10 @@ AUDIO_DECODERS = (
 )
 FLOAT_PCM_DECODERS = ("pcm_f32le", "pcm_f32be", "pcm_f64le", "pcm_f64be")
 CODECS_NAMED = "mp3, AAC, Opus, Vorbis, FLAC, ALAC, AC-3 or PCM"
+MAX_STREAMS = 32           # tracks of any kind; each costs probing
+# FFmpeg's own defaults, stated: bytes and microseconds of the file read to find its streams.
+PROBE_BYTES = 5_000_000
+PROBE_DURATION_US = 5_000_000
 # Demuxers whose duration is often an estimate from the bitrate, so a short decode proves nothing.
 ESTIMATED_DURATION_DEMUXERS = ("mp3", "aac")
 TRUNCATION_SLACK_S = 0.5
@@ -78,7 +83,11 @@ def decode_request(request: dict) -> dict:
 
 
 def _decode_to_file(request: dict) -> dict:
+    problem = metadata_problem(request["path"])
+    if problem is not None:
+        raise Refused(problem)
     with _open(request["path"]) as container:
+        _allow_decoding_time(request)
         samples = _decode_checked(container, request["rate"], request["limits"])
         name = container.format.name
     np.save(request["out"], samples)
@@ -86,15 +95,23 @@ def _decode_to_file(request: dict) -> dict:
 
 
 def _limit_resources(request: dict) -> None:
-    memory = request["memory_bytes"]
+    memory, cpu = request["memory_bytes"], request["cpu"]
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # Past the soft limit the kernel sends SIGXCPU (which ends this process), past the hard one SIGKILL.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu["open_s"], cpu["total_s"] + 1))
+
+
+def _allow_decoding_time(request: dict) -> None:
+    total = request["cpu"]["total_s"]
+    resource.setrlimit(resource.RLIMIT_CPU, (total, total + 1))
 
 
 def _open(path: str) -> InputContainer:
     options = {
         "protocol_whitelist": PROTOCOL_WHITELIST, "format_whitelist": ",".join(DEMUXER_WHITELIST),
-        "codec_whitelist": ",".join(AUDIO_DECODERS),
+        "codec_whitelist": ",".join(AUDIO_DECODERS), "max_streams": str(MAX_STREAMS + 1),
+        "probesize": str(PROBE_BYTES), "analyzeduration": str(PROBE_DURATION_US),
     }
     try:
         container = av.open(path, "r", container_options=options, metadata_errors="replace")
@@ -119,6 +136,7 @@ def _open(path: str) -> InputContainer:
 
 
 def _decode_checked(container: InputContainer, rate: int, limits: dict) -> np.ndarray:
+    _check_structure(container)
     stream = _audio_stream(container)
     declared = _declared_duration(stream, container)
     _check_probe(stream, declared, limits)
@@ -127,6 +145,14 @@ def _decode_checked(container: InputContainer, rate: int, limits: dict) -> np.nd
         raise Refused("no audio could be decoded from the file; it is damaged or empty")
     _check_complete(samples.size / rate, declared, container.format.name)
     return samples
+
+
+def _check_structure(container: InputContainer) -> None:
+    if len(container.streams) > MAX_STREAMS:  # FFmpeg stops adding streams one past the limit
+        raise Refused(f"the file has more than {MAX_STREAMS} tracks; at most {MAX_STREAMS} are accepted")
+    entries = len(container.metadata) + sum(len(stream.metadata) for stream in container.streams)
+    if entries > MAX_METADATA_ENTRIES:
+        raise Refused(f"the file carries {entries} metadata entries; at most {MAX_METADATA_ENTRIES} are accepted")
 
 
 def _audio_stream(container: InputContainer) -> AudioStream:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from soundclone.media import decode as decode_module
+from soundclone.media import decode as decode_module, prescan
 from soundclone.media.decode import ALLOWED_EXTENSIONS, UNDECODABLE, DecodeLimits, decode_audio
 from soundclone.media.errors import DecodeError
 from soundclone.media.vad import detect_speech
@@ -262,6 +262,25 @@ def test_a_decoder_message_that_shows_internals_is_not_passed_on(tmp_path, misbe
     assert str(raised.value) == UNDECODABLE
 
 
+def test_a_decoder_that_burns_cpu_is_stopped_by_its_budget_not_the_deadline(tmp_path, misbehaving_child):
+    path = tmp_path / "spin.wav"
+    path.write_bytes(b"RIFF....")
+    budget = decode_module.cpu_budget(path.stat().st_size, DecodeLimits())
+    started = time.monotonic()
+    with pytest.raises(DecodeError, match="far more work than a file of its size") as raised:
+        decode_audio(path, limits=DecodeLimits(deadline_s=60))
+    assert time.monotonic() - started < budget.open_s + 5
+    assert "SIGXCPU" in raised.value.detail
+
+
+def test_the_cpu_budget_grows_with_the_file_size():
+    limits = DecodeLimits()
+    small, large = decode_module.cpu_budget(10_000, limits), decode_module.cpu_budget(50 * 1024 * 1024, limits)
+    assert small.open_s <= 2 and small.open_s < small.total_s <= 20
+    assert large.open_s > small.open_s and large.total_s > small.total_s
+    assert large.total_s < limits.deadline_s  # the budget, not the deadline, bounds a large file
+
+
 # --- no traceback, path or library text in a message; hostile headers refused plainly --------------
 
 INTERNALS = re.compile(r"Traceback|File \"|\.py\b|\bline \d+|/\w+/|Errno|NoneType|Invalid data found")
@@ -382,6 +401,43 @@ def test_stereo_with_unrelated_channels_is_still_downmixed(tmp_path):
     path = tmp_path / "two.wav"
     path.write_bytes(forge.wav(np.stack([speech(SECONDS), noise], axis=1), RATE))
     assert np.max(np.abs(decode_audio(path).samples - (speech(SECONDS) + noise) / 2)) < 1e-3
+
+
+# --- work bounded by size: metadata floods ----------------------------------------------------------
+
+
+def test_an_flv_metadata_flood_is_refused_before_ffmpeg_reads_it(tmp_path, media):
+    path = tmp_path / "flood.flv"
+    path.write_bytes(forge.flv_insert(media["flv"].read_bytes(), forge.flv_metadata_tag(40_000)))
+    started = time.monotonic()
+    plain_refusal(path, "metadata \\(FLV script data\\) is larger than 256 KB")
+    assert time.monotonic() - started < 3
+
+
+def test_too_many_metadata_entries_are_refused(tmp_path, media):
+    path = tmp_path / "keys.flv"
+    path.write_bytes(forge.flv_insert(media["flv"].read_bytes(), forge.flv_metadata_tag(5_000)))
+    plain_refusal(path, "5001 metadata entries; at most 1024")
+
+
+def test_an_id3_flood_is_refused_before_ffmpeg_reads_it(tmp_path, media):
+    path = tmp_path / "flood.mp3"
+    path.write_bytes(forge.txxx_flood(20_000) + media["mp3"].read_bytes())
+    plain_refusal(path, "more than 1024 ID3 tag frames")
+
+
+def test_an_ogg_comment_flood_is_found_from_its_count(tmp_path):
+    path = tmp_path / "comments.ogg"
+    path.write_bytes(b"OggS" + bytes(24) + forge.opus_tags(2_000))
+    assert "more than 1024 comments" in prescan.metadata_problem(path)
+    path.write_bytes(b"OggS" + bytes(24) + forge.opus_tags(20))
+    assert prescan.metadata_problem(path) is None
+
+
+def test_a_little_metadata_is_fine(tmp_path, media):
+    path = tmp_path / "tags.flv"
+    path.write_bytes(forge.flv_insert(media["flv"].read_bytes(), forge.flv_metadata_tag(50)))
+    assert abs(decode_audio(path).duration_s - SECONDS) < 0.15
 
 
 # --- fuzzing: whatever the bytes, an answer or a DecodeError, on time ----------------------------
