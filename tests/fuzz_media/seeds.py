@@ -18,6 +18,7 @@ SEED_SECONDS = 2.0
 BLOCK = 1024
 VIDEO_FPS = 10
 VIDEO_SIZE = 32
+BIT_EXACT = {"fflags": "+bitexact"}
 LAYOUTS = {1: "mono", 2: "stereo", 3: "3.0", 4: "quad", 5: "5.0", 6: "5.1", 7: "6.1", 8: "7.1"}
 
 
@@ -68,18 +69,21 @@ def seeds() -> dict[str, tuple[bytes, str]]:
     return made
 
 
-def encode(samples: np.ndarray, recipe: Recipe) -> bytes:
-    """`samples` ((n,) or (n, channels) float32 at RATE) encoded by `recipe`'s codec in its container."""
+def encode(samples: np.ndarray, recipe: Recipe, *, tracks: int = 1) -> bytes:
+    """`samples` ((n,) or (n, channels) float32 at RATE) encoded by `recipe`'s codec in its container,
+    in `tracks` audio tracks; bit-exact, so the same call gives the same bytes (no random serials or UIDs).
+    """
     frames = samples.reshape(len(samples), -1).astype(np.float32)
     with tempfile.TemporaryDirectory(prefix="fuzz-seed-") as folder:
         path = Path(folder) / f"seed.{recipe.extension}"
-        with av.open(str(path), "w", format=recipe.muxer) as out:
+        with av.open(str(path), "w", format=recipe.muxer, container_options=BIT_EXACT) as out:
             video = _add_video(out, recipe.muxer) if recipe.video else None
-            stream = out.add_stream(recipe.codec, rate=recipe.rate, layout=LAYOUTS[frames.shape[1]],
-                                    options=dict(recipe.options))
+            streams = [out.add_stream(recipe.codec, rate=recipe.rate, layout=LAYOUTS[frames.shape[1]],
+                                      options=dict(recipe.options)) for _ in range(tracks)]
             if video is not None:
                 _write_video(out, video, len(frames) / RATE)
-            _write_audio(out, stream, frames)
+            for stream in streams:
+                _write_audio(out, stream, frames)
         return path.read_bytes()
 
 
