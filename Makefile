@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test fixtures models bench-models fuzz-api quality clean
+.PHONY: install run test fixtures models bench-models fuzz-api fuzz-media quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: bench-models
 # A longer schemathesis run against the OpenAPI document than the suite's small budget.
 fuzz-api: install
 	SCHEMATHESIS_EXAMPLES=500 $(PY) -m pytest -q tests/api/test_schema_fuzz.py
+
+# Over a thousand hostile media files (generated from a seed, in every accepted container) through the
+# decoder and the speech check; prints refusals, decodes and decoder CPU time per family (5-10 min on 2 cores).
+fuzz-media: install fixtures
+	$(PY) -m tests.fuzz_media
 
 # Speech quality of cloned voices on real speakers and of all 40 languages (25–45 min on 2 cores; see README).
 quality: bench-models

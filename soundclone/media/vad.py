@@ -3,6 +3,9 @@
 Frame probabilities become segments the way Silero's own `get_speech_timestamps` does it: speech
 starts above SPEECH_THRESHOLD, ends only below SILENCE_THRESHOLD, short gaps are bridged, short
 bursts dropped, and each segment is padded a little so word edges are not clipped.
+
+Silero misses speech far below the level it was trained on (speech peaking near -60 dBFS reads as
+silence), so the level is normalized first: the loud end of the recording is brought to a fixed level.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ MIN_SILENCE_S = 0.3      # shorter gaps inside speech are bridged
 SPEECH_PAD_S = 0.03
 JOIN_FADE_S = 0.01
 DECIMALS = 3
+LEVEL_PERCENTILE = 99.9  # of |sample|: the loud end of the recording, not a few clicks
+TARGET_LEVEL = 0.5
+MAX_GAIN = 10 ** (70 / 20)
+SILENCE_LEVEL = 10 ** (-120 / 20)  # below this nothing is brought up: digital silence stays silence
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,7 @@ def detect_speech(samples: np.ndarray, sample_rate: int) -> SpeechActivity:
     """How much of `samples` (mono float in [-1, 1]) is speech, and where."""
     audio = _checked_mono(samples, sample_rate)
     total_s = audio.size / sample_rate
-    probabilities, hop_s = _speech_probabilities(resample_mono(audio, sample_rate, VAD_RATE))
+    probabilities, hop_s = _speech_probabilities(_level_normalized(resample_mono(audio, sample_rate, VAD_RATE)))
     segments = _padded(_segments(probabilities, hop_s), total_s)
     speech_s = round(sum((end - start for start, end in segments), 0.0), DECIMALS)
     return SpeechActivity(speech_s=speech_s, segments=segments, total_s=total_s)
@@ -62,7 +69,17 @@ def _checked_mono(samples: np.ndarray, sample_rate: int) -> np.ndarray:
         raise ValueError(f"samples must be mono (1-D); got shape {audio.shape}")
     if sample_rate <= 0:
         raise ValueError(f"sample_rate must be positive; got {sample_rate}")
+    if not np.all(np.isfinite(audio)):
+        raise ValueError("samples must be finite (no infinities or NaN)")
     return audio
+
+
+def _level_normalized(audio: np.ndarray) -> np.ndarray:
+    level = float(np.percentile(np.abs(audio), LEVEL_PERCENTILE)) if audio.size else 0.0
+    if level < SILENCE_LEVEL:
+        return audio
+    gain = min(TARGET_LEVEL / level, MAX_GAIN)
+    return np.clip(audio * np.float32(gain), -1.0, 1.0)
 
 
 def _speech_probabilities(audio: np.ndarray) -> tuple[np.ndarray, float]:

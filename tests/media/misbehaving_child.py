@@ -21,3 +21,11 @@ elif name.startswith("garbage"):
     print("not json")
     print("FFmpeg said something alarming", file=sys.stderr)
     sys.exit(3)
+elif name.startswith("leaky"):  # a child that answers with internals in its message
+    print(json.dumps({"error": f'Traceback (most recent call last):\n  File "{__file__}", line 1, in <module>'}))
+elif name.startswith("spin"):  # burns CPU under the real child's limits
+    from soundclone.media.decode_child import _limit_resources
+
+    _limit_resources(request)
+    while True:
+        pass

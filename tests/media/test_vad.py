@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from soundclone.media.decode import decode_audio
 from soundclone.media.resample import resample_mono
 from soundclone.media.vad import SpeechActivity, detect_speech, speech_only
 from tests.conftest import REFERENCE_WAV
@@ -84,3 +85,39 @@ def test_input_is_checked():
     with pytest.raises(ValueError, match="sample_rate"):
         detect_speech(np.zeros(RATE, np.float32), 0)
     assert detect_speech(np.zeros(10, np.float32), RATE).speech_s == 0.0
+
+
+QUIET_PEAK = 10 ** (-60 / 20)
+
+
+def test_quiet_clean_speech_is_found(reference):
+    samples, rate = reference
+    quiet = samples * np.float32(QUIET_PEAK / np.abs(samples).max())  # peaks at -60 dBFS
+    assert REFERENCE_SPEECH_S[0] < detect_speech(quiet, rate).speech_s < REFERENCE_SPEECH_S[1]
+
+
+def test_quiet_speech_stored_in_16_bits_is_found(reference, tmp_path):
+    samples, rate = reference
+    path = tmp_path / "quiet.wav"
+    soundfile.write(path, samples * (QUIET_PEAK / np.abs(samples).max()), rate, subtype="PCM_16")
+    decoded = decode_audio(path)
+    assert REFERENCE_SPEECH_S[0] < detect_speech(decoded.samples, decoded.sample_rate).speech_s < 24.7
+
+
+@pytest.mark.parametrize("gain", [1e-2, 0.5, 1.6])
+def test_the_level_does_not_change_the_answer(reference, gain):
+    samples, rate = reference
+    assert abs(detect_speech(samples * np.float32(gain), rate).speech_s - detect_speech(samples, rate).speech_s) < 1.0
+
+
+@pytest.mark.parametrize("level", [1e-5, 1e-3])
+def test_quiet_noise_is_not_made_into_speech(level):
+    noise = np.random.default_rng(5).normal(0, level, 5 * RATE).astype(np.float32)
+    assert detect_speech(noise, RATE).speech_s < 0.3
+
+
+def test_non_finite_samples_are_a_caller_error():
+    samples = np.zeros(RATE, np.float32)
+    samples[10] = np.inf
+    with pytest.raises(ValueError, match="finite"):
+        detect_speech(samples, RATE)
