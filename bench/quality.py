@@ -152,6 +152,8 @@ def load_speakers() -> list[Speaker]:
     speakers = []
     for meta_path in sorted(SPEECH.glob("*/meta.json")):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("calibration_only"):      # extra speakers for bench/speaker_check.py
+            continue
         folder = meta_path.parent
         speakers.append(Speaker(meta["id"], meta, load_clips(folder / "enroll"), load_clips(folder / "heldout")))
     return speakers

