@@ -43,7 +43,7 @@ fuzz-api: install
 fuzz-media: install fixtures
 	$(PY) -m tests.fuzz_media
 
-# Speech quality of cloned voices on real speakers and of all 40 languages (25–45 min on 2 cores; see README).
+# Speech quality of cloned voices on real speakers and of all 40 languages (25–45 min on 2 cores; see docs/benchmarks.md).
 quality: bench-models
 	$(PY) scripts/fetch_bench_speech.py
 	$(PY) bench/quality.py

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     engine: str = "kokoro"
     engine_threads: int = 2
     enroll_steps: int = Field(DEFAULT_ENROLL_STEPS, ge=1, le=1000)   # style-inversion steps per cloned voice
-    enroll_probe: bool = True   # probe two start packs (8 more steps); off: ~20 % faster, MFCC similarity lower (README)
+    enroll_probe: bool = True   # probe two start packs (8 more steps); off: ~20 % faster, MFCC similarity lower (docs/benchmarks.md)
     model_dir: Path | None = None
     workers: int = 1
 

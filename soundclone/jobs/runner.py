@@ -16,8 +16,9 @@ from soundclone.domain.records import CloneTask, Failure, TaskRecord, dump_resul
 from soundclone.jobs.clone import run_clone
 from soundclone.jobs.context import JobContext, TaskFailure
 from soundclone.jobs.speech import run_speech
+from soundclone.media.deepfilter import NoiseModelMissingError
 from soundclone.media.errors import MediaError
-from soundclone.speech.engine import SpeechError
+from soundclone.speech.engine import ModelMissingError, SpeechError
 from soundclone.store import accounts, tasks
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
@@ -28,6 +29,8 @@ Handler = Callable[[JobContext, Task, TaskRecord], object]
 INTERNAL_ERROR = "internal error while processing the task; it was refunded, please try again"
 # Errors that describe the user's input: the message is the task's error and no retry helps.
 USER_ERRORS = (TaskFailure, MediaError, SpeechError, ServiceError)
+# ...except these, which say the worker is missing a model: the operator's problem (their messages name paths).
+SERVICE_FAULTS = (ModelMissingError, NoiseModelMissingError)
 
 
 # One clone job and one speech job, whatever the dialect that asked.
@@ -53,6 +56,10 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
         record = load_record(task.kind, task.request)
         with _lease_kept(ctx, claim):
             result = handlers[operation(record)](ctx, task, record)
+    except SERVICE_FAULTS:
+        log.exception("task %s attempt %d: the worker is missing a model", task_id, claim.attempt)
+        fail_and_refund(ctx, task_id, INTERNAL_ERROR, attempt=claim.attempt)
+        return
     except USER_ERRORS as error:
         detail = getattr(error, "detail", None)
         if detail:

@@ -36,7 +36,26 @@ def main() -> int:
         with open(options.report, "w") as report:
             report.writelines(json.dumps(dataclasses.asdict(outcome)) + "\n" for outcome in outcomes)
     print(f"{len(failed)} failed of {len(outcomes)}; {time.monotonic() - started:.0f} s in all")
-    return 1 if failed else 0
+    http_failed = _through_service(cases, options.through_service) if options.through_service else []
+    return 1 if failed or http_failed else 0
+
+
+def _through_service(cases: list[Case], per_family: int) -> list:
+    """A spread of the cases through a real API and worker (both entrances), black-box."""
+    from tests.fuzz_media.through_service import run_cases
+
+    chosen = []
+    for family in FAMILIES:
+        members = [case for case in cases if family_of(case.name) == family]
+        chosen += members[::max(1, len(members) // per_family)][:per_family]
+    started = time.monotonic()
+    outcomes = run_cases(chosen)
+    failed = [outcome for outcome in outcomes if outcome.problem is not None]
+    for outcome in failed:
+        print(f"FAILED through the service ({outcome.entrance}) {outcome.name}: {outcome.problem}: {outcome.message}")
+    print(f"through the service: {len(chosen)} cases x 2 entrances, {len(failed)} failed; "
+          f"{time.monotonic() - started:.0f} s")
+    return failed
 
 
 def run_all(cases: list[Case], *, jobs: int, deadline_s: float) -> list[Outcome]:
@@ -83,6 +102,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--families", nargs="+", choices=list(FAMILIES))
     parser.add_argument("--per-family", type=int, help="only the first N cases of each family")
     parser.add_argument("--report", help="write every outcome to this file, one JSON object a line")
+    parser.add_argument("--through-service", type=int, default=20, metavar="N",
+                        help="also send N cases of each family through a real API and worker (0: none)")
     parser.add_argument("--deadline", type=float, default=DEADLINE_S, help="the decoder's deadline per case, s")
     return parser.parse_args()
 

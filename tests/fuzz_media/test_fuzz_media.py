@@ -26,3 +26,13 @@ def share():
 def test_a_fuzz_case_decodes_or_is_refused_cleanly(case):
     outcome = run_case(case)
     assert outcome.problem is None, outcome.problem
+
+
+@pytest.mark.slow
+def test_a_share_of_the_fuzz_through_a_real_api_and_worker():
+    from tests.fuzz_media.through_service import run_cases
+
+    cases = share()[::CASES_PER_FAMILY]   # one case of each family
+    outcomes = run_cases(cases)
+    assert len(outcomes) == 2 * len(cases)
+    assert [(o.entrance, o.name, o.problem) for o in outcomes if o.problem] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from soundclone.store import files
 from soundclone.store.db import transaction
 from soundclone.store.models import StoredFile
 
+log = logging.getLogger(__name__)
 VOICE_CLONE, PROMPT_AUDIO, T2A_ASYNC_INPUT, T2A_ASYNC = "voice_clone", "prompt_audio", "t2a_async_input", "t2a_async"
 UPLOAD_PURPOSES = (VOICE_CLONE, PROMPT_AUDIO, T2A_ASYNC_INPUT)
 LISTED_PURPOSES = (*UPLOAD_PURPOSES, T2A_ASYNC)
@@ -95,6 +97,7 @@ def _check_content(state: ApiState, purpose: str, key: str) -> int | None:
         audio = decode_audio(state.blobs.path(key), limits=DecodeLimits(max_duration_s=CLONE_FILE_MAX_S + 30,
                                                                        deadline_s=state.settings.decode_deadline_s))
     except DecodeError as error:
+        log.info("upload refused (%s): %s", purpose, error.detail or error)
         raise ServiceError(rule, f"the {purpose} file could not be used: {error}", field="file") from None
     seconds = audio.duration_s
     if purpose == VOICE_CLONE and not CLONE_FILE_MIN_S <= seconds <= CLONE_FILE_MAX_S:

@@ -69,7 +69,7 @@ LOG_MEL_FLOOR = 0.01
 SPECTRUM_STEPS = 12     # the last steps' audio (each training sentence three times) measures the voice's spectrum
 MAX_PITCH_SHIFT = 24    # semitones: two octaves keep a voice's f0_scale within what a profile allows ([0.25, 4])
 # Clones start from the five Japanese packs. Starting from the nearest of all 54 (kokoro/voice_packs.py) was
-# measured (README, "Start packs"): it changed the start of four of seven speakers, and three of the four came
+# measured (docs/benchmarks.md, "Start packs"): it changed the start of four of seven speakers, and three of the four came
 # out less like themselves (GE2E n 0.687 -> 0.667 on average) and less clean (DNSMOS OVRL 3.25 -> 3.17).
 START_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 
