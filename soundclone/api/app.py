@@ -12,8 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from soundclone.api import files, minimax, soundclone
+from soundclone.api import files, minimax, openai, soundclone
 from soundclone.api.access_log import AccessLog
+from soundclone.api.openai import wire as openai_wire
 from soundclone.api.limits import BodySizeLimit
 from soundclone.api.signing import FileSigner
 from soundclone.api.state import ApiState
@@ -26,8 +27,10 @@ from soundclone.store.queue import TaskQueue, create_queue
 
 log = logging.getLogger(__name__)
 
-DIALECTS = (soundclone, minimax)   # the first one that owns a path answers its errors; SoundClone is the default
+DIALECTS = (soundclone, openai, minimax)   # the first that owns a path answers its errors; SoundClone by default
 UPLOAD_PATH = "/v1/files/upload"
+OPENAI_UPLOAD_PATHS = ("/v1/audio/voice_consents", "/v1/audio/voices")
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 DESCRIPTION = f"""Self-hosted voice cloning.
 
@@ -44,6 +47,13 @@ Error codes:
 `base_resp {{status_code, status_msg}}`, 0 meaning success:
 
 {minimax.error_table_markdown()}
+
+**OpenAI-compatible audio API** under `/v1/audio/…`: `speech` (the audio streams as it is made; `stream_format: sse`
+sends `speech.audio.delta` events), `voice_consents` (a recording of the speaker reading the consent phrase from
+`consent_phrases`, checked by speech recognition), `voices` (a sample whose speaker must be the consent's).
+Errors are `{{"error": {{"message", "type", "param", "code"}}}}` with these statuses:
+
+{openai.error_table_markdown()}
 
 A file link (`audioUrl`, `subtitleFile`) is signed and expires; a tampered or expired link answers 403.
 Billing: characters are Unicode code points without `<#x#>` markers; prices are per 10,000 characters
@@ -69,7 +79,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
     app.include_router(files.router)
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, render=render_error,
-        larger={UPLOAD_PATH: settings.max_upload_bytes},
+        larger={UPLOAD_PATH: settings.max_upload_bytes,
+                **{path: openai_wire.FILE_LIMIT_BYTES + MULTIPART_OVERHEAD_BYTES for path in OPENAI_UPLOAD_PATHS}},
     )
     app.add_middleware(AccessLog)
     _install_error_handlers(app)
@@ -96,12 +107,22 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        return render_error(request.url.path, ServiceError(ErrorKind.INVALID_PARAMETER, describe_validation(error)))
+        return render_error(request.url.path, ServiceError(ErrorKind.INVALID_PARAMETER, describe_validation(error),
+                                                           field=first_field(error)))
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return render_error(request.url.path, ServiceError(ErrorKind.INTERNAL, "internal error; please try again"))
+
+
+def first_field(error: RequestValidationError) -> str | None:
+    """The field the first problem is about ("voice_setting.speed"), when it is a field."""
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "form")]
+        if location and item.get("type") != "json_invalid":
+            return ".".join(location)
+    return None
 
 
 def describe_validation(error: RequestValidationError) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from soundclone.api.state import ApiState
-from soundclone.core.submission import rate_window
+from soundclone.core.submission import rate_window, seconds_left_in_window
 from soundclone.domain.errors import ErrorKind, ServiceError
 from soundclone.store import accounts, ratelimits
 from soundclone.store.db import transaction
@@ -43,6 +43,7 @@ def get_caller(request: Request, state: StateDep) -> Caller:
         raise ServiceError(
             ErrorKind.RATE_LIMITED,
             f"rate limit exceeded: at most {state.settings.rate_limit_per_minute} requests per minute per key",
+            retry_after_s=seconds_left_in_window(state.clock()),
         )
     return caller
 

@@ -9,6 +9,7 @@ commit; if it is lost, the reaper sends it again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
@@ -18,8 +19,8 @@ from soundclone.core.state import CoreState
 from soundclone.domain import pricing
 from soundclone.domain.errors import ErrorKind, ServiceError
 from soundclone.domain.ids import new_task_id
-from soundclone.domain.records import CloneTask, SpeechTask, TaskRecord, dump_record
-from soundclone.domain.requests import CloneRequest, SpeechRequest
+from soundclone.domain.records import CloneTask, ConsentTask, SpeechTask, TaskRecord, dump_record
+from soundclone.domain.requests import CloneRequest, ConsentRequest, SpeechRequest
 from soundclone.domain.tasks import TaskKind
 from soundclone.store import accounts, ratelimits, tasks
 from soundclone.store.db import transaction
@@ -28,18 +29,20 @@ from soundclone.store.models import Task
 log = logging.getLogger(__name__)
 QUEUE_GRACE = timedelta(seconds=30)
 RATE_WINDOW_S = 60
+IN_FLIGHT_RETRY_S = 5.0
 
 
 def submit_speech(
     state: CoreState, *, account_id: int, key_id: int, kind: TaskKind, request: SpeechRequest,
     plan: pricing.PricePlan, voice_field: str, wire: dict | None = None, number: int | None = None,
+    aliases: Mapping[str, str] = voices.NO_ALIASES,
 ) -> Task:
     """Accept a synthesis: the voice is resolved (own clone first, then system voice) and used here."""
     def accept(session: Session, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001
         if plan.counts_characters:
             _take_characters(state, session, key_id=key_id, characters=request.characters, now=now)
         ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
-                             field=voice_field)
+                             field=voice_field, aliases=aliases)
         first = voices.use(session, account_id=account_id, ref=ref, name=request.voice, now=now, field=voice_field)
         charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters,
                                       first_use_of_clone=first)
@@ -50,19 +53,33 @@ def submit_speech(
 
 def submit_clone(
     state: CoreState, *, account_id: int, kind: TaskKind, request: CloneRequest, plan: pricing.PricePlan,
-    name_field: str = "voice_id", wire: dict | None = None,
+    name_field: str = "voice_id", wire: dict | None = None, aliases: Mapping[str, str] = voices.NO_ALIASES,
 ) -> Task:
     """Accept a clone: cloning must be enabled for the account, and a chosen name must be new."""
     def accept(session: Session, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001, ARG001
-        if not accounts.get_account(session, account_id=account_id).clone_enabled:
-            raise ServiceError(ErrorKind.CLONE_NOT_PERMITTED, "voice cloning is not enabled for this account")
+        _check_clone_enabled(session, account_id)
         if request.name is not None:
             voices.check_new_name(session, account_id=account_id, name=request.name, engine=state.settings.engine,
-                                  field=name_field)
+                                  field=name_field, aliases=aliases)
         charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters)
         return CloneTask(request, plan, wire or {}), charges
 
     return _submit(state, account_id=account_id, kind=kind, accept=accept)
+
+
+def submit_consent(state: CoreState, *, account_id: int, kind: TaskKind, request: ConsentRequest,
+                   plan: pricing.PricePlan) -> Task:
+    """Accept a consent recording for checking (a consent is what cloning needs, so cloning must be enabled)."""
+    def accept(session: Session, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001, ARG001
+        _check_clone_enabled(session, account_id)
+        return ConsentTask(request, plan), pricing.charges_for(plan, state.settings.price_table, characters=0)
+
+    return _submit(state, account_id=account_id, kind=kind, accept=accept)
+
+
+def _check_clone_enabled(session: Session, account_id: int) -> None:
+    if not accounts.get_account(session, account_id=account_id).clone_enabled:
+        raise ServiceError(ErrorKind.CLONE_NOT_PERMITTED, "voice cloning is not enabled for this account")
 
 
 def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number: int | None = None) -> Task:  # noqa: ANN001
@@ -86,7 +103,8 @@ def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number
 def _check_in_flight(state: CoreState, session: Session, account_id: int) -> None:
     limit = state.settings.max_tasks_in_flight
     if tasks.count_in_flight(session, account_id=account_id) >= limit:
-        raise ServiceError(ErrorKind.RATE_LIMITED, f"too many tasks in flight (limit {limit}); wait for some to finish")
+        raise ServiceError(ErrorKind.RATE_LIMITED, f"too many tasks in flight (limit {limit}); wait for some to finish",
+                           retry_after_s=IN_FLIGHT_RETRY_S)
 
 
 def _take_characters(state: CoreState, session: Session, *, key_id: int, characters: int, now) -> None:  # noqa: ANN001
@@ -95,7 +113,8 @@ def _take_characters(state: CoreState, session: Session, *, key_id: int, charact
     ratelimits.open_window(session, key_id=key_id, window_start=window)
     if not ratelimits.take_characters(session, key_id=key_id, window_start=window, characters=characters, limit=limit):
         raise ServiceError(ErrorKind.CHARACTER_RATE_LIMITED,
-                           f"character rate limit exceeded: at most {limit} characters per minute per key")
+                           f"character rate limit exceeded: at most {limit} characters per minute per key",
+                           retry_after_s=seconds_left_in_window(now))
 
 
 def _debit(session: Session, *, account_id: int, task_id: str, charges: tuple[pricing.Charge, ...], now) -> None:  # noqa: ANN001
@@ -111,3 +130,7 @@ def _debit(session: Session, *, account_id: int, task_id: str, charges: tuple[pr
 
 def rate_window(now) -> int:  # noqa: ANN001
     return int(now.timestamp()) // RATE_WINDOW_S * RATE_WINDOW_S
+
+
+def seconds_left_in_window(now) -> float:  # noqa: ANN001
+    return rate_window(now) + RATE_WINDOW_S - now.timestamp()

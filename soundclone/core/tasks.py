@@ -38,8 +38,8 @@ class TaskView:
         """What a failed task tells its caller, as an error of the kind the worker reported."""
         if self.row.status != tasks.FAILED:
             return None
-        kind = self.result.kind if isinstance(self.result, Failure) else ErrorKind.TASK_FAILED
-        return ServiceError(kind, self.row.error or "the task failed")
+        failure = self.result if isinstance(self.result, Failure) else Failure(ErrorKind.TASK_FAILED)
+        return ServiceError(failure.kind, self.row.error or "the task failed", field=failure.field)
 
 
 def view(row: Task) -> TaskView:

@@ -1,12 +1,15 @@
 """Which voice a name means for an account, and using a cloned voice: the one owner of both rules.
 
 A name is the account's own clone first (by its id or its caller-chosen name: a clone may predate a system voice
-of the same name), then a system voice; anything else, including another account's clone, is "not found".
+of the same name), then a system voice, by its id or by an alias the dialect knows it by (MiniMax's documented
+voice ids); anything else, including another account's clone, is "not found".
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from types import MappingProxyType
 
 from sqlalchemy.orm import Session
 
@@ -20,12 +23,17 @@ from soundclone.store.models import Voice
 CLONE, SYSTEM, NAMED = "clone", "system", "named"
 
 
-def resolve(session: Session, *, account_id: int, name: str, engine: str, field: str) -> VoiceRef:
+NO_ALIASES: Mapping[str, str] = MappingProxyType({})
+
+
+def resolve(session: Session, *, account_id: int, name: str, engine: str, field: str,
+            aliases: Mapping[str, str] = NO_ALIASES) -> VoiceRef:
     own = voices.voice_for_account(session, voice_id=name, account_id=account_id)
     if own is not None:
         return VoiceRef(CLONE, own.id)
-    if name in system_voice_ids(engine):
-        return VoiceRef(SYSTEM, name)
+    system = aliases.get(name, name)
+    if system in system_voice_ids(engine):
+        return VoiceRef(SYSTEM, system)
     raise ServiceError(ErrorKind.VOICE_NOT_FOUND, f"voice {name} not found", field=field)
 
 
@@ -54,9 +62,10 @@ def clone_to_speak(session: Session, *, account_id: int, ref: VoiceRef, engine: 
     return voice
 
 
-def check_new_name(session: Session, *, account_id: int, name: str, engine: str, field: str) -> None:
+def check_new_name(session: Session, *, account_id: int, name: str, engine: str, field: str,
+                   aliases: Mapping[str, str] = NO_ALIASES) -> None:
     """A caller-chosen voice id must be new in the account (deleted ones included) and not a system voice's."""
-    if name in system_voice_ids(engine):
+    if name in system_voice_ids(engine) or name in aliases:
         raise ServiceError(ErrorKind.DUPLICATE_VOICE, f"{field} {name} already exists (a system voice)", field=field)
     if voices.name_taken(session, account_id=account_id, name=name):
         raise ServiceError(ErrorKind.DUPLICATE_VOICE, f"{field} {name} already exists", field=field)

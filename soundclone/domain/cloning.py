@@ -36,7 +36,9 @@ class SpeechRule:
 SOUNDCLONE_SPEECH = SpeechRule("soundclone", 15.0, 60.0, min_exclusive=True, kind=ErrorKind.INVALID_PARAMETER)
 # MiniMax bounds the file (10 s to 5 min, below); of that, at least 5 s must be speech.
 MINIMAX_SPEECH = SpeechRule("minimax", 5.0, None, min_exclusive=False, kind=ErrorKind.CLONE_AUDIO_DURATION)
-SPEECH_RULES = {rule.name: rule for rule in (SOUNDCLONE_SPEECH, MINIMAX_SPEECH)}
+# OpenAI asks for a sample of 30 s or less; we need at least 10 s of speech in it and take up to a minute.
+OPENAI_SPEECH = SpeechRule("openai", 10.0, 60.0, min_exclusive=False, kind=ErrorKind.INVALID_PARAMETER)
+SPEECH_RULES = {rule.name: rule for rule in (SOUNDCLONE_SPEECH, MINIMAX_SPEECH, OPENAI_SPEECH)}
 
 # MiniMax's upload rules for clone material and prompt audio (whole file, not speech).
 CLONE_FILE_MIN_S, CLONE_FILE_MAX_S = 10.0, 300.0

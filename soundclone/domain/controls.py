@@ -13,7 +13,8 @@ from soundclone.domain.errors import invalid
 
 EMOTIONS = ("happy", "sad", "angry", "fearful", "disgusted", "surprised", "neutral")
 NEUTRAL = "neutral"
-SPEED_RANGE = (0.5, 2.0)       # what the engine speaks; SoundClone and MiniMax accept exactly this
+SPEED_RANGE = (0.5, 2.0)       # SoundClone's and MiniMax's documented range
+ENGINE_SPEED_RANGE = (0.25, 4.0)   # what the engine speaks (OpenAI's range); speech/tempo.py says how
 VOLUME_MAX = 10.0              # volume is a gain factor in (0, VOLUME_MAX]
 PITCH_RANGE = (-12, 12)        # whole semitones
 DEFAULT_SPEED, DEFAULT_VOLUME, DEFAULT_PITCH = 1.0, 1.0, 0

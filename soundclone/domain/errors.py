@@ -28,16 +28,19 @@ class ErrorKind(enum.Enum):
     PROMPT_AUDIO_TOO_LONG = "prompt_audio_too_long"
     PROMPT_MISMATCH = "prompt_mismatch"
     LINK_INVALID = "link_invalid"                # a signed file link that is tampered with or expired
+    IN_USE = "in_use"                            # an object others still depend on (a consent with live voices)
 
 
 class ServiceError(Exception):
     """A request the service refuses; `message` is safe to show to the client."""
 
-    def __init__(self, kind: ErrorKind, message: str, *, field: str | None = None) -> None:
+    def __init__(self, kind: ErrorKind, message: str, *, field: str | None = None,
+                 retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.field = field
+        self.retry_after_s = retry_after_s   # when trying again may work (rate limits)
 
 
 def invalid(field: str, message: str) -> ServiceError:

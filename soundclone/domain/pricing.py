@@ -18,11 +18,12 @@ AUDIO_CHARS = "sound-cloning-audio"      # audio text, per 10,000 characters
 AUDIO_VOICE = "sound-cloning-voice"      # per audio task, whatever the voice
 SPEECH_CHARS = "speech-t2a"              # MiniMax t2a (sync, stream, async) and clone demos, per 10,000 characters
 VOICE_CLONE = "voice-clone"              # MiniMax: per cloned voice, charged on its first synthesis
+OPENAI_CHARS = "openai-speech"           # OpenAI /v1/audio/speech, per 10,000 characters
 PER_10K_CHARS = "per_10k_char"
 PER_CALL = "per_call"
 PRICE_MODES = MappingProxyType({
     CLONE_CHARS: PER_10K_CHARS, AUDIO_CHARS: PER_10K_CHARS, AUDIO_VOICE: PER_CALL,
-    SPEECH_CHARS: PER_10K_CHARS, VOICE_CLONE: PER_CALL,
+    SPEECH_CHARS: PER_10K_CHARS, VOICE_CLONE: PER_CALL, OPENAI_CHARS: PER_10K_CHARS,
 })
 
 DEFAULT_PRICES = MappingProxyType({
@@ -31,6 +32,7 @@ DEFAULT_PRICES = MappingProxyType({
     AUDIO_VOICE: 10_000,
     SPEECH_CHARS: 2 * MICROS_PER_UNIT,
     VOICE_CLONE: 3 * MICROS_PER_UNIT,
+    OPENAI_CHARS: 2 * MICROS_PER_UNIT,
 })
 
 
@@ -41,11 +43,19 @@ class PricePlan(str, enum.Enum):
     SOUNDCLONE_AUDIO = "soundclone-audio"      # characters plus a fee per task
     MINIMAX_CLONE = "minimax-clone"            # free; a demo's characters at the speech price
     MINIMAX_SPEECH = "minimax-speech"          # characters, plus the clone fee on a clone's first synthesis
+    OPENAI_SPEECH = "openai-speech"            # characters
+    OPENAI_VOICE = "openai-voice"              # free (a voice needs a verified consent)
+    OPENAI_CONSENT = "openai-consent"          # free
 
     @property
     def counts_characters(self) -> bool:
         """Whether the request's characters count against the per-key characters-per-minute limit."""
-        return self in (PricePlan.MINIMAX_SPEECH,)
+        return self in (PricePlan.MINIMAX_SPEECH, PricePlan.OPENAI_SPEECH)
+
+    @property
+    def dialect(self) -> str:
+        """Which API a request of this plan came through (recorded with the voices it makes)."""
+        return self.value.split("-", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,10 @@ def charges_for(plan: PricePlan, table: PriceTable, *, characters: int,
         return audio_charges(table, characters)
     if plan is PricePlan.MINIMAX_CLONE:
         return (table.charge(SPEECH_CHARS, characters),) if characters else ()
+    if plan is PricePlan.OPENAI_SPEECH:
+        return (table.charge(OPENAI_CHARS, characters),)
+    if plan in (PricePlan.OPENAI_VOICE, PricePlan.OPENAI_CONSENT):
+        return ()
     return speech_charges(table, characters, first_use_of_clone=first_use_of_clone)
 
 

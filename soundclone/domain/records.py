@@ -15,7 +15,8 @@ from soundclone.domain.controls import Controls, Effects
 from soundclone.domain.errors import ErrorKind
 from soundclone.domain.pricing import PricePlan
 from soundclone.domain.requests import (
-    Archive, AudioOutput, CloneRequest, CloneSource, PromptSample, SpeechRequest, Subtitles,
+    STREAM_PIECES, Archive, AudioOutput, CloneRequest, CloneSource, ConsentRequest, PromptSample, SpeechRequest,
+    Subtitles,
 )
 from soundclone.domain.tasks import TaskKind
 from soundclone.domain.text import (
@@ -56,13 +57,23 @@ class CloneTask:
     wire: dict[str, Any] = field(default_factory=dict)
 
 
-TaskRecord = SpeechTask | CloneTask
+@dataclass(frozen=True)
+class ConsentTask:
+    request: ConsentRequest
+    plan: PricePlan
+    wire: dict[str, Any] = field(default_factory=dict)
+
+
+TaskRecord = SpeechTask | CloneTask | ConsentTask
 
 
 def dump_record(record: TaskRecord) -> dict:
     if isinstance(record, SpeechTask):
         return {"v": FORMAT, "op": "speech", "plan": record.plan.value, "voice": vars(record.voice),
                 "speech": _dump_speech(record.request), "wire": record.wire}
+    if isinstance(record, ConsentTask):
+        return {"v": FORMAT, "op": "consent", "plan": record.plan.value, "consent": vars(record.request),
+                "wire": record.wire}
     return {"v": FORMAT, "op": "clone", "plan": record.plan.value, "clone": _dump_clone(record.request),
             "wire": record.wire}
 
@@ -75,6 +86,8 @@ def load_record(kind: str, data: dict) -> TaskRecord:
     plan = PricePlan(data["plan"])
     if data["op"] == "speech":
         return SpeechTask(_load_speech(data["speech"]), VoiceRef(**data["voice"]), plan, data.get("wire", {}))
+    if data["op"] == "consent":
+        return ConsentTask(ConsentRequest(**data["consent"]), plan, data.get("wire", {}))
     return CloneTask(_load_clone(data["clone"]), plan, data.get("wire", {}))
 
 
@@ -114,6 +127,7 @@ def _dump_clone(request: CloneRequest) -> dict:
         "volume_normalization": request.volume_normalization,
         "prompt": vars(request.prompt) if request.prompt else None,
         "preview": _dump_speech(request.preview) if request.preview else None,
+        "consent_id": request.consent_id, "label": request.label,
     }
 
 
@@ -124,6 +138,7 @@ def _load_clone(data: dict) -> CloneRequest:
         volume_normalization=data["volume_normalization"],
         prompt=PromptSample(**data["prompt"]) if data["prompt"] else None,
         preview=_load_speech(data["preview"]) if data["preview"] else None,
+        consent_id=data.get("consent_id"), label=data.get("label"),
     )
 
 
@@ -163,16 +178,24 @@ class CloneResult:
 
 
 @dataclass(frozen=True)
+class ConsentResult:
+    consent_id: str
+
+
+@dataclass(frozen=True)
 class Failure:
     kind: ErrorKind
+    field: str | None = None    # the request field the failure is about, when there is one
 
 
-TaskResult = SpeechResult | CloneResult | Failure
+TaskResult = SpeechResult | CloneResult | ConsentResult | Failure
 
 
 def dump_result(result: TaskResult) -> dict:
     if isinstance(result, Failure):
-        return {"v": FORMAT, "failure": result.kind.value}
+        return {"v": FORMAT, "failure": result.kind.value, "field": result.field}
+    if isinstance(result, ConsentResult):
+        return {"v": FORMAT, "consent_id": result.consent_id}
     if isinstance(result, CloneResult):
         return {"v": FORMAT, "voice_id": result.voice_id,
                 "preview": _dump_speech_result(result.preview) if result.preview else None}
@@ -185,7 +208,9 @@ def load_result(kind: str, data: dict | None) -> TaskResult | None:
     if data.get("v") is None:
         return _legacy_result(kind, data)
     if "failure" in data:
-        return Failure(ErrorKind(data["failure"]))
+        return Failure(ErrorKind(data["failure"]), data.get("field"))
+    if "consent_id" in data:
+        return ConsentResult(data["consent_id"])
     if "voice_id" in data:
         return CloneResult(data["voice_id"], _load_speech_result(data["preview"]) if data["preview"] else None)
     return _load_speech_result(data)
@@ -254,7 +279,8 @@ def _legacy_minimax_speech(order: dict, *, archive: Archive | None, voice: str |
         controls=Controls(order["speed"], order["vol"], order["pitch"], order["emotion"]), effects=effects,
         output=AudioOutput(audio["format"], audio["sample_rate"], audio["bitrate"], audio["channel"]),
         subtitles=Subtitles("json", words=order.get("subtitle_type", "sentence") != "sentence") if wants_subtitles else None,
-        stream=order.get("stream", False), watermark=order.get("watermark", False), archive=archive,
+        stream=STREAM_PIECES if order.get("stream") else None, watermark=order.get("watermark", False),
+        archive=archive,
     )
 
 

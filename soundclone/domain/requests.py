@@ -15,6 +15,10 @@ from soundclone.domain.text import Segment
 from soundclone.domain.voices import Lifetime
 
 SUBTITLE_FORMATS = ("srt", "json")
+# How a request's audio is published while it is made (None: only the whole file at the end).
+STREAM_PIECES = "pieces"          # each sentence encoded on its own: every piece plays alone (MiniMax's events)
+STREAM_CONTINUOUS = "continuous"  # one encoding cut as it goes: the pieces joined are one file (OpenAI's body)
+STREAM_MODES = (STREAM_PIECES, STREAM_CONTINUOUS)
 DEFAULT_BITRATE = 128_000
 
 
@@ -55,7 +59,7 @@ class SpeechRequest:
     effects: Effects = Effects()
     output: AudioOutput = AudioOutput()
     subtitles: Subtitles | None = None
-    stream: bool = False             # publish each sentence's audio as soon as it is made
+    stream: str | None = None        # STREAM_PIECES or STREAM_CONTINUOUS: publish audio as it is made
     watermark: bool = False
     archive: Archive | None = None
 
@@ -86,7 +90,20 @@ class CloneRequest:
     volume_normalization: bool = False
     prompt: PromptSample | None = None
     preview: SpeechRequest | None = None   # spoken with the new voice once it exists
+    consent_id: str | None = None          # the sample's speaker must be this consent's speaker
+    label: str | None = None               # a display name, not unique (OpenAI's `name`)
 
     @property
     def characters(self) -> int:
         return self.preview.characters if self.preview else 0
+
+
+@dataclass(frozen=True)
+class ConsentRequest:
+    """Check that a recording says the consent phrase of its language, and keep its speaker's voice print."""
+
+    recording_key: str
+    language: str        # as the caller gave it (a BCP 47 tag such as en-US)
+    phrase_language: str # the phrase's language code (en)
+    phrase: str          # the phrase, with the operator's name, as it had to be read
+    name: str

@@ -17,9 +17,13 @@ class TaskKind(str, enum.Enum):
     AUDIO = "soundCloningAudio"
     VOICE_CLONE = "minimaxVoiceClone"
     SPEECH = "minimaxSpeech"
+    OPENAI_SPEECH = "openaiSpeech"
+    OPENAI_VOICE = "openaiVoice"
+    OPENAI_CONSENT = "openaiConsent"
 
 
 SOUNDCLONE_KINDS = frozenset({TaskKind.CLONE.value, TaskKind.AUDIO.value})
+ALL_KINDS = frozenset(kind.value for kind in TaskKind)
 
 
 TERMINAL = frozenset({TaskStatus.COMPLETED, TaskStatus.FAILED})

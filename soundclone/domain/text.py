@@ -8,6 +8,8 @@ spoken aloud.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 PAUSE_MIN_S = 0.01
@@ -184,3 +186,36 @@ def _words_within_limit(part: str) -> list[str]:
 
 def _needs_space(left: str, right: str) -> bool:
     return left[-1:].isascii() and right[:1].isascii()
+
+
+def normalize_for_comparison(text: str) -> str:
+    """Lower case, no punctuation, single spaces: what two transcripts are compared on."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(c if (c.isalnum() or c.isspace()) else " " for c in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def edit_distances(reference: Sequence, hypothesis: Sequence) -> list[int]:
+    """The edit distance of `reference` to every prefix of `hypothesis` (the last one is to all of it)."""
+    previous = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        current = [i] + [0] * len(hypothesis)
+        for j, hyp in enumerate(hypothesis, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp))
+        previous = current
+    return previous
+
+
+def edit_distance(reference: Sequence, hypothesis: Sequence) -> int:
+    return edit_distances(reference, hypothesis)[-1]
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    ref, hyp = normalize_for_comparison(reference).split(), normalize_for_comparison(hypothesis).split()
+    return edit_distance(ref, hyp) / max(len(ref), 1)
+
+
+def char_error_rate(reference: str, hypothesis: str) -> float:
+    ref = list(normalize_for_comparison(reference).replace(" ", ""))
+    hyp = list(normalize_for_comparison(hypothesis).replace(" ", ""))
+    return edit_distance(ref, hyp) / max(len(ref), 1)

@@ -4,6 +4,7 @@ that its first use makes it permanent.
 - A SoundClone preview voice lives 3 days unused; after that it is kept and answers "expired".
 - A MiniMax clone lives 7 days unused (168 h); after that it is deleted.
 - Either becomes permanent the first time a synthesis request is accepted with it.
+- A voice made through the OpenAI dialect (from a verified consent) is permanent from the start.
 """
 
 from __future__ import annotations
@@ -28,13 +29,18 @@ class Lifetime:
     deleted_on_expiry: bool    # True: the reaper deletes it; False: it stays and answers "expired"
 
     @property
+    def permanent_from_start(self) -> bool:
+        return self.days == 0
+
+    @property
     def unused_for(self) -> timedelta:
         return timedelta(days=self.days)
 
 
 PREVIEW = Lifetime("preview", days=3, deleted_on_expiry=False)
 MINIMAX_CLONE = Lifetime("minimax", days=7, deleted_on_expiry=True)
-LIFETIMES = (PREVIEW, MINIMAX_CLONE)
+KEPT = Lifetime("kept", days=0, deleted_on_expiry=False)
+LIFETIMES = (PREVIEW, MINIMAX_CLONE, KEPT)
 PREVIEW_LIFETIME = PREVIEW.unused_for
 
 

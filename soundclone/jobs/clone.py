@@ -22,14 +22,18 @@ from soundclone.media import denoise
 from soundclone.media.decode import decode_audio
 from soundclone.media.fetch import fetch_to_file
 from soundclone.media.vad import detect_speech, speech_only
-from soundclone.store import voices
+from soundclone.speech import verification
+from soundclone.store import consents, voices
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
 
 
 def run_clone(ctx: JobContext, task: Task, record: CloneTask) -> CloneResult:
     request = record.request
-    profile = ctx.engine.enroll(_material(ctx, request), ANALYSIS_RATE)
+    reference, material = _material(ctx, request)
+    speaker_score = _consenting_speaker(ctx, task.account_id, request.consent_id, reference) \
+        if request.consent_id else None
+    profile = ctx.engine.enroll(material, ANALYSIS_RATE)
     voice_id = voice_id_for_task(task.id)
     ctx.blobs.put(keys.profile_key(voice_id), profile.to_bytes())
     preview = None
@@ -39,7 +43,9 @@ def run_clone(ctx: JobContext, task: Task, record: CloneTask) -> CloneResult:
         voices.create_voice(
             session, voice_id=voice_id, account_id=task.account_id, engine=ctx.engine.name,
             profile_key=keys.profile_key(voice_id), source_task_id=task.id, now=ctx.clock(), name=request.name,
-            lifetime_days=request.lifetime.days,
+            lifetime_days=request.lifetime.days, permanent=request.lifetime.permanent_from_start,
+            label=request.label, consent_id=request.consent_id, speaker_score=speaker_score,
+            dialect=record.plan.dialect,
         )
     return CloneResult(voice_id, preview)
 
@@ -53,17 +59,38 @@ def reference_speech(samples: np.ndarray, rule: SpeechRule) -> np.ndarray:
     return speech_only(samples, ANALYSIS_RATE, activity)
 
 
-def _material(ctx: JobContext, request: CloneRequest) -> np.ndarray:
+def _material(ctx: JobContext, request: CloneRequest) -> tuple[np.ndarray, np.ndarray]:
+    """The reference's speech, and all the enrollment material (the reference's speech and a prompt's)."""
     audio = _decoded(ctx, request.source)
     if request.noise_reduction:
         audio = denoise.reduce_noise(audio, ANALYSIS_RATE)
     if request.volume_normalization:
         audio = denoise.normalize_volume(audio, ANALYSIS_RATE)
-    pieces = [reference_speech(audio, request.speech_rule)]
+    reference = reference_speech(audio, request.speech_rule)
+    pieces = [reference]
     if request.prompt is not None:
         prompt = _decoded(ctx, CloneSource(blob_key=request.prompt.blob_key))
         pieces.append(_checked_prompt(prompt, request.prompt.text))
-    return np.concatenate(pieces)
+    return reference, np.concatenate(pieces)
+
+
+def _consenting_speaker(ctx: JobContext, account_id: int, consent_id: str, speech: np.ndarray) -> float:
+    """The sample's speaker must be the consent's speaker; the similarity is kept with the voice."""
+    with transaction(ctx.sessions) as session:
+        consent = consents.consent_for_account(session, consent_id=consent_id, account_id=account_id)
+    if consent is None:
+        raise TaskFailure(f"consent {consent_id} not found (deleted meanwhile?)", ErrorKind.NOT_FOUND, field="consent")
+    try:
+        sample = verification.voice_print(speech, ANALYSIS_RATE)
+        verdict = verification.verify(verification.VoicePrint.from_json(consent.voice_print), sample,
+                                      threshold=ctx.settings.consent_speaker_threshold)
+    except verification.NotEnoughSpeech as error:
+        raise TaskFailure(str(error), field="audio_sample") from None
+    if not verdict.same:
+        raise TaskFailure(f"the sample's speaker is not the speaker of consent {consent_id} (similarity "
+                          f"{verdict.score:.2f}; {verdict.threshold:.2f} or more is needed): the person who recorded "
+                          "the consent must be the person in the sample", field="audio_sample")
+    return round(verdict.score, 4)
 
 
 def _decoded(ctx: JobContext, source: CloneSource) -> np.ndarray:

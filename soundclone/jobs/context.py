@@ -35,9 +35,10 @@ class JobContext:
 class TaskFailure(Exception):
     """The task cannot succeed; `str(self)` tells the user what was wrong with their input."""
 
-    def __init__(self, message: str, kind: ErrorKind = ErrorKind.INVALID_PARAMETER) -> None:
+    def __init__(self, message: str, kind: ErrorKind = ErrorKind.INVALID_PARAMETER, *, field: str | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        self.field = field
 
 
 def fetch_policy_from(settings: Settings) -> FetchPolicy:

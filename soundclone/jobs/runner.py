@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from soundclone.domain.errors import ErrorKind, ServiceError
-from soundclone.domain.records import CloneTask, Failure, TaskRecord, dump_result, load_record
+from soundclone.domain.records import CloneTask, ConsentTask, Failure, TaskRecord, dump_result, load_record
 from soundclone.jobs.clone import run_clone
+from soundclone.jobs.consent import run_consent
 from soundclone.jobs.context import JobContext, TaskFailure
 from soundclone.jobs.speech import run_speech
 from soundclone.media.deepfilter import NoiseModelMissingError
@@ -33,12 +34,14 @@ USER_ERRORS = (TaskFailure, MediaError, SpeechError, ServiceError)
 SERVICE_FAULTS = (ModelMissingError, NoiseModelMissingError)
 
 
-# One clone job and one speech job, whatever the dialect that asked.
-HANDLERS: dict[str, Handler] = {"clone": run_clone, "speech": run_speech}
+# One clone job, one speech job and one consent check, whatever the dialect that asked.
+HANDLERS: dict[str, Handler] = {"clone": run_clone, "speech": run_speech, "consent": run_consent}
 
 
 def operation(record: TaskRecord) -> str:
-    return "clone" if isinstance(record, CloneTask) else "speech"
+    if isinstance(record, CloneTask):
+        return "clone"
+    return "consent" if isinstance(record, ConsentTask) else "speech"
 
 
 def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDLERS) -> None:
@@ -64,7 +67,8 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
         detail = getattr(error, "detail", None)
         if detail:
             log.info("task %s refused its input: %s", task_id, detail)
-        fail_and_refund(ctx, task_id, str(error), attempt=claim.attempt, kind=_error_kind(error))
+        fail_and_refund(ctx, task_id, str(error), attempt=claim.attempt, kind=_error_kind(error),
+                        field=getattr(error, "field", None))
         return
     except Exception:
         log.exception("task %s attempt %d crashed", task_id, claim.attempt)
@@ -87,11 +91,12 @@ def _error_kind(error: Exception) -> ErrorKind:
 
 def fail_and_refund(
     ctx: JobContext, task_id: str, error: str, *, attempt: int | None = None, kind: ErrorKind = ErrorKind.TASK_FAILED,
+    field: str | None = None,
 ) -> bool:
     """Fail an in-flight task and give its charge back, in one transaction; False if already over."""
     with transaction(ctx.sessions) as session:
         task = tasks.fail(session, task_id=task_id, error=error, now=ctx.clock(), attempt=attempt,
-                          result=dump_result(Failure(kind)))
+                          result=dump_result(Failure(kind, field)))
         if task is None:
             return False
         if task.cost:

@@ -1,5 +1,10 @@
 """The speech job, whatever the dialect asked: speak a script with a voice, write the audio in the requested
-format and, when asked, its subtitles, a stream of per-sentence pieces and an archive of them all."""
+format and, when asked, its subtitles, a stream of its audio as it is made, and an archive of them all.
+
+A stream is published as numbered chunks under the task. In "pieces" mode each sentence is encoded on its own
+(each chunk plays alone); in "continuous" mode one encoder runs for the whole request and each chunk is what
+it wrote meanwhile, so the chunks joined are the audio file itself.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,11 @@ from soundclone.core import voices as core_voices
 from soundclone.domain import keys
 from soundclone.domain.controls import PITCH_RANGE
 from soundclone.domain.records import AudioFile, SpeechResult, SpeechTask
-from soundclone.domain.requests import SpeechRequest, Subtitles
+from soundclone.domain.requests import STREAM_CONTINUOUS, SpeechRequest, Subtitles
 from soundclone.jobs.context import JobContext
 from soundclone.jobs.render import Rendering, render_script
 from soundclone.media import effects, watermark
-from soundclone.media.encode import encode_audio
+from soundclone.media.encode import StreamEncoder, encode_audio
 from soundclone.media.subtitles import to_segments_json, to_srt
 from soundclone.speech.engine import SynthesisOptions, VoiceProfile
 from soundclone.store import files
@@ -49,8 +54,9 @@ def speak(ctx: JobContext, task: Task, request: SpeechRequest, profile: VoicePro
     samples = np.concatenate(publish.pieces) if publish and publish.pieces else effects.apply(rendering.samples, rate, modify)
     if request.watermark:
         samples = watermark.embed(samples, rate, key=ctx.settings.secret_key)
-    audio = _write_audio(ctx, task.id, request, samples)
-    result = SpeechResult(audio, request.characters, chunks=len(publish.pieces) if publish else 0)
+    streamed = publish.finish() if publish else None
+    audio = _write_audio(ctx, task.id, request, samples, encoded=streamed)
+    result = SpeechResult(audio, request.characters, chunks=publish.chunks if publish else 0)
     if request.subtitles is not None:
         subtitles_key = keys.subtitles_key(task.id, request.subtitles.format)
         ctx.blobs.put(subtitles_key, _subtitles(rendering, request.subtitles, request.text).encode())
@@ -74,27 +80,53 @@ def _voice_modify(request: SpeechRequest) -> effects.VoiceModify:
 
 
 class _Publisher:
-    """Encodes each new piece of audio on its own and stores it as the task's next stream chunk."""
+    """Encodes each new piece of audio and stores the bytes as the task's next stream chunk."""
 
     def __init__(self, ctx: JobContext, task_id: str, request: SpeechRequest, modify: effects.VoiceModify) -> None:
         self.ctx, self.task_id, self.request, self.modify = ctx, task_id, request, modify
+        out, rate = request.output, ctx.engine.sample_rate
+        self.encoder = StreamEncoder(rate, fmt=out.format, bitrate=out.bitrate, out_rate=out.sample_rate,
+                                     channels=out.channels) if request.stream == STREAM_CONTINUOUS else None
         self.pieces: list[np.ndarray] = []
+        self.sent: list[bytes] = []
+
+    @property
+    def chunks(self) -> int:
+        return len(self.sent)
 
     def __call__(self, samples: np.ndarray) -> None:
         rate = self.ctx.engine.sample_rate
         piece = effects.apply(samples, rate, self.modify)
         out = self.request.output
-        data = encode_audio(piece, rate, fmt=out.format, bitrate=out.bitrate, out_rate=out.sample_rate,
-                            channels=out.channels, bare=True)
-        self.ctx.blobs.put(keys.stream_key(self.task_id, len(self.pieces), out.format), data)
+        if self.encoder is not None:
+            self._send(self.encoder.push(piece))
+        else:
+            self._send(encode_audio(piece, rate, fmt=out.format, bitrate=out.bitrate, out_rate=out.sample_rate,
+                                    channels=out.channels, bare=True))
         self.pieces.append(piece)
 
+    def finish(self) -> bytes | None:
+        """The whole file, when the stream is one (continuous); None when its pieces are separate files."""
+        if self.encoder is None:
+            return None
+        self._send(self.encoder.close())
+        return b"".join(self.sent)
 
-def _write_audio(ctx: JobContext, task_id: str, request: SpeechRequest, samples: np.ndarray) -> AudioFile:
+    def _send(self, data: bytes) -> None:
+        if data:
+            self.ctx.blobs.put(keys.stream_key(self.task_id, len(self.sent), self.request.output.format), data)
+            self.sent.append(data)
+
+
+def _write_audio(ctx: JobContext, task_id: str, request: SpeechRequest, samples: np.ndarray,
+                 encoded: bytes | None = None) -> AudioFile:
     rate = ctx.engine.sample_rate
     out = request.output
     out_rate = out.sample_rate or rate
-    data = encode_audio(samples, rate, fmt=out.format, bitrate=out.bitrate, out_rate=out_rate, channels=out.channels)
+    if encoded is None:
+        encoded = encode_audio(samples, rate, fmt=out.format, bitrate=out.bitrate, out_rate=out_rate,
+                               channels=out.channels)
+    data = encoded
     key = keys.audio_key(task_id, out.format)
     ctx.blobs.put(key, data)
     return AudioFile(key=key, format=out.format, sample_rate=out_rate, bitrate=out.bitrate, channels=out.channels,

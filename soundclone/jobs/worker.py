@@ -12,6 +12,7 @@ from soundclone.jobs.reaper import reap
 from soundclone.jobs.runner import run_task
 from soundclone.media import deepfilter
 from soundclone.media.fetch import Resolver
+from soundclone.speech import asr, speaker_encoder
 from soundclone.settings import Settings
 from soundclone.speech.engine import Engine, load_engine
 from soundclone.store.blobs import LocalBlobStore
@@ -57,6 +58,13 @@ class Worker:
                 log.exception("reaper pass failed")
 
 
+def check_models(settings: Settings) -> None:
+    """What tasks need besides the engine, checked (and the recogniser assembled) at start-up, not in a task."""
+    deepfilter.check_model()                  # clone references' noise reduction
+    asr.model_dir(settings.resolved_model_dir)  # consent recordings' recogniser
+    speaker_encoder.weights_path()            # speaker checks and enrollment
+
+
 def create_worker(
     settings: Settings, *, engine: Engine | None = None, clock: Clock = utc_now, resolver: Resolver | None = None,
 ) -> Worker:
@@ -65,7 +73,7 @@ def create_worker(
         engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
                              enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
         engine.prepare()
-        deepfilter.check_model()   # clone references' noise reduction: named at start-up, not in a customer's task
+        check_models(settings)
     context = JobContext(
         settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,
         fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings), resolver=resolver,

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from soundclone.domain.controls import EMOTIONS, PITCH_RANGE, SPEED_RANGE, VOLUME_MAX
+from soundclone.domain.controls import EMOTIONS, ENGINE_SPEED_RANGE, PITCH_RANGE, VOLUME_MAX
 from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
 from soundclone.speech.errors import ModelMissingError, SpeechError, UnsupportedLanguageError, VoiceProfileError
 from soundclone.speech.frontend import LANGUAGES
@@ -58,7 +58,7 @@ class SynthesisOptions:
     def __post_init__(self) -> None:
         if self.language != AUTO_LANGUAGE and self.language not in LANGUAGES:
             raise ValueError(f"language must be {AUTO_LANGUAGE!r} or one of {', '.join(LANGUAGES)}; got {self.language!r}")
-        low, high = SPEED_RANGE
+        low, high = ENGINE_SPEED_RANGE
         if not (math.isfinite(self.speed) and low <= self.speed <= high):
             raise ValueError(f"speed must be within [{low}, {high}]; got {self.speed}")
         low, high = PITCH_RANGE

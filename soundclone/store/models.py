@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -93,6 +93,29 @@ class Voice(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     name: Mapped[str | None] = mapped_column(String(256), nullable=True)  # a caller-chosen id (MiniMax voice_id)
     lifetime_days: Mapped[int] = mapped_column(Integer)  # an unused voice expires this long after it was made (domain.voices)
+    label: Mapped[str | None] = mapped_column(String(256), nullable=True)        # a display name (OpenAI `name`)
+    consent_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    speaker_score: Mapped[float | None] = mapped_column(Float, nullable=True)   # sample vs consent speaker
+    dialect: Mapped[str | None] = mapped_column(String(16), nullable=True)     # which API made it
+
+
+class Consent(Base):
+    """A verified consent recording: who said the phrase, what was heard, and the speaker's voice print."""
+
+    __tablename__ = "consents"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(256))
+    language: Mapped[str] = mapped_column(String(35))
+    phrase: Mapped[str] = mapped_column(Text)
+    transcript: Mapped[str] = mapped_column(Text)
+    phrase_distance: Mapped[float] = mapped_column(Float)
+    voice_print: Mapped[dict] = mapped_column(JSON)
+    recording_key: Mapped[str] = mapped_column(String(300))
+    recording_sha256: Mapped[str] = mapped_column(String(64))
+    task_id: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class RateWindow(Base):

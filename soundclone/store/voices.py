@@ -13,7 +13,8 @@ from soundclone.store.models import Voice
 
 def create_voice(
     session: Session, *, voice_id: str, account_id: int, engine: str, profile_key: str, source_task_id: str, now: datetime,
-    name: str | None = None, lifetime_days: int = PREVIEW.days,
+    name: str | None = None, lifetime_days: int = PREVIEW.days, permanent: bool = False, label: str | None = None,
+    consent_id: str | None = None, speaker_score: float | None = None, dialect: str | None = None,
 ) -> Voice:
     """Idempotent: a clone task that runs again finds the voice it made the first time."""
     existing = session.get(Voice, voice_id)
@@ -21,8 +22,8 @@ def create_voice(
         return existing
     voice = Voice(
         id=voice_id, account_id=account_id, engine=engine, profile_key=profile_key,
-        source_task_id=source_task_id, permanent=False, created_at=now, deleted_at=None, name=name,
-        lifetime_days=lifetime_days,
+        source_task_id=source_task_id, permanent=permanent, created_at=now, deleted_at=None, name=name,
+        lifetime_days=lifetime_days, label=label, consent_id=consent_id, speaker_score=speaker_score, dialect=dialect,
     )
     session.add(voice)
     session.flush()

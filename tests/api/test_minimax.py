@@ -171,3 +171,15 @@ def test_a_clone_named_like_a_later_system_voice_stays_its_owners(client, sessio
                             headers=other.headers)) == 2042
     assert code(client.post("/v1/delete_voice", json={"voice_type": "voice_cloning", "voice_id": "af_heart"},
                             headers=customer.headers)) == 0
+
+
+def test_minimax_documented_voice_ids_are_system_voices_here(client, customer, clone_file):
+    body = {"model": "speech-02-hd", "text": "你好。", "voice_setting": {"voice_id": "female-shaonv"}}
+    assert code(client.post("/v1/t2a_async_v2", json=body, headers=customer.headers)) == 0
+    listed = client.post("/v1/get_voice", json={"voice_type": "system"}, headers=customer.headers).json()
+    ids = {voice["voice_id"] for voice in listed["system_voice"]}
+    assert {"female-shaonv", "male-qn-qingse", "English_Graceful_Lady", "af_heart"} <= ids
+    assert code(client.post("/v1/voice_clone", json={"file_id": clone_file["file_id"], "voice_id": "female-shaonv"},
+                            headers=customer.headers)) == 2039
+    assert code(client.post("/v1/delete_voice", json={"voice_type": "voice_cloning", "voice_id": "male-qn-qingse"},
+                            headers=customer.headers)) == 2042

@@ -19,7 +19,7 @@ from soundclone.domain.voices import MINIMAX_CLONE, PREVIEW
 SPEECH = SpeechRequest(
     voice="jm_kumo", script=(Speech("Hello."), Pause(0.5), Speech("Bye.")), text="Hello.<#0.5#>Bye.", characters=10,
     language="en", controls=Controls(1.2, 2.0, -3, "happy"), effects=Effects(10, -20, 30, "robotic"),
-    output=AudioOutput("flac", 16000, 64000, 2), subtitles=Subtitles("json", words=True), stream=True,
+    output=AudioOutput("flac", 16000, 64000, 2), subtitles=Subtitles("json", words=True), stream="continuous",
     watermark=True, archive=Archive(123456789012, {"word_count": 7}),
 )
 AUDIO = AudioFile("tasks/audio_x/audio.flac", "flac", 16000, 64000, 2, 4321, 1500)

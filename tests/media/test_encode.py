@@ -88,3 +88,21 @@ def test_bad_options_name_the_field(kwargs, field):
 def test_stereo_input_is_refused():
     with pytest.raises(ValueError, match="mono"):
         encode_audio(np.zeros((2, 100), np.float32), RATE, fmt="wav")
+
+
+@pytest.mark.parametrize("fmt", ["mp3", "opus", "aac", "flac", "wav", "pcm"])
+def test_a_stream_of_pieces_is_one_valid_file(fmt):
+    from soundclone.media.encode import StreamEncoder
+
+    tone = (0.3 * np.sin(np.arange(48_000) / 24_000 * 2 * np.pi * 220)).astype(np.float32)
+    encoder = StreamEncoder(24_000, fmt=fmt)
+    pieces = [encoder.push(tone[:20_000]), encoder.push(tone[20_000:]), encoder.close()]
+    data = b"".join(pieces)
+    assert pieces[1]       # bytes leave before the end, not all at close
+    if fmt == "pcm":
+        assert len(data) == 2 * tone.size
+        return
+    with av.open(io.BytesIO(data)) as container:
+        stream = container.streams.audio[0]
+        seconds = sum(frame.samples for frame in container.decode(stream)) / stream.codec_context.sample_rate
+    assert 1.95 < seconds < 2.1

@@ -27,6 +27,7 @@ ERROR_CODES: dict[ErrorKind, int] = {
     ErrorKind.PAYLOAD_TOO_LARGE: 2013,
     ErrorKind.NOT_FOUND: 2013,
     ErrorKind.MODEL_EXPIRED: 2013,
+    ErrorKind.IN_USE: 2013,
     ErrorKind.CLONE_AUDIO_DURATION: 2037,
     ErrorKind.CLONE_NOT_PERMITTED: 2038,
     ErrorKind.DUPLICATE_VOICE: 2039,

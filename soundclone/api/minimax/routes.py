@@ -14,10 +14,11 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import FileResponse, StreamingResponse
 
 from soundclone.api.deps import CallerDep, StateDep
-from soundclone.api.minimax import translate, uploads
 from soundclone.api.minimax import rules as mm
+from soundclone.api.minimax import translate, uploads
 from soundclone.api.minimax.errors import base_resp, error_body
 from soundclone.api.minimax.views import FILE_URL_TTL_S, audio_reply, clone_reply, file_object, stream_events
+from soundclone.api.minimax.voices import ALIASES, SEX_OF
 from soundclone.api.minimax.wire import AsyncBody, DeleteFileBody, QueryId64, T2ABody, VoiceCloneBody, VoiceTypeBody
 from soundclone.api.state import ApiState
 from soundclone.core import submission
@@ -101,7 +102,7 @@ def voice_clone(body: VoiceCloneBody, state: StateDep, caller: CallerDep) -> dic
 
     request, wire = translate.voice_clone(body, lookup)
     task = submission.submit_clone(state, account_id=caller.account_id, kind=TaskKind.VOICE_CLONE, request=request,
-                                   plan=PricePlan.MINIMAX_CLONE, wire=wire)
+                                   plan=PricePlan.MINIMAX_CLONE, wire=wire, aliases=ALIASES)
     return clone_reply(state, _finished(state, task))
 
 
@@ -114,6 +115,10 @@ def get_voice(body: VoiceTypeBody, state: StateDep, caller: CallerDep) -> dict:
         reply["system_voice"] = [
             {"voice_id": v.voice_id, "voice_name": v.name, "description": list(v.description), "created_time": "1970-01-01"}
             for v in system_voices(state.settings.engine)
+        ] + [
+            {"voice_id": alias, "voice_name": alias.replace("_", " "), "created_time": "1970-01-01",
+             "description": [SEX_OF[alias], f"MiniMax voice id, spoken here by {pack}"]}
+            for alias, pack in ALIASES.items()
         ]
     if body.voice_type in ("voice_cloning", "all"):
         with transaction(state.sessions) as session:
@@ -135,7 +140,7 @@ def delete_voice(body: VoiceTypeBody, state: StateDep, caller: CallerDep) -> dic
         raise invalid("voice_id", "voice_id is required")
     with transaction(state.sessions) as session:
         ref = core_voices.resolve(session, account_id=caller.account_id, name=body.voice_id,
-                                  engine=state.settings.engine, field="voice_id")
+                                  engine=state.settings.engine, field="voice_id", aliases=ALIASES)
         if ref.kind == core_voices.SYSTEM:
             raise ServiceError(ErrorKind.VOICE_ACCESS,
                                f"voice_id {body.voice_id} is a system voice; only its creator may delete it")
@@ -191,7 +196,7 @@ def _submit_speech(state: ApiState, caller, request: SpeechRequest, wire: dict, 
                    *, number: int | None = None) -> Task:
     return submission.submit_speech(
         state, account_id=caller.account_id, key_id=caller.key_id, kind=TaskKind.SPEECH, request=request,
-        plan=PricePlan.MINIMAX_SPEECH, voice_field=translate.VOICE_FIELD, wire=wire, number=number,
+        plan=PricePlan.MINIMAX_SPEECH, voice_field=translate.VOICE_FIELD, wire=wire, number=number, aliases=ALIASES,
     )
 
 

@@ -11,7 +11,9 @@ from soundclone.api.minimax.wire import AsyncBody, T2ABody, VoiceCloneBody
 from soundclone.domain import controls
 from soundclone.domain.cloning import MINIMAX_SPEECH
 from soundclone.domain.errors import invalid
-from soundclone.domain.requests import Archive, CloneRequest, CloneSource, PromptSample, SpeechRequest, Subtitles
+from soundclone.domain.requests import (
+    STREAM_PIECES, Archive, CloneRequest, CloneSource, PromptSample, SpeechRequest, Subtitles,
+)
 from soundclone.domain.voices import MINIMAX_CLONE
 
 VOICE_FIELD = "voice_setting.voice_id"
@@ -115,7 +117,7 @@ def speech(
         voice=voice_id, script=script, text=spoken, characters=mm.usage_characters(cleaned.text),
         language=mm.language_of(language_boost), controls=chosen, effects=controls.check_effects(voice_modify),
         output=mm.audio_spec(audio_setting, formats=formats, rate_field=rate_field).to_output(), subtitles=subtitles,
-        stream=stream, watermark=watermark,
+        stream=STREAM_PIECES if stream else None, watermark=watermark,
     )
     wire = {"output_format": output_format, "exclude_aggregated_audio": exclude_aggregated,
             "invisible_character_ratio": cleaned.invisible_ratio, "word_count": mm.word_count(cleaned.text)}

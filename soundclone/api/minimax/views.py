@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
 from soundclone.api.minimax.errors import SUCCESS, base_resp, error_body
 from soundclone.api.state import ApiState
-from soundclone.core.tasks import TaskView, current
-from soundclone.domain import keys
-from soundclone.domain.errors import ErrorKind, ServiceError
+from soundclone.core import streams
+from soundclone.core.tasks import TaskView
+from soundclone.domain.errors import ServiceError
 from soundclone.domain.records import CloneResult, SpeechResult
 from soundclone.store.models import StoredFile
 
 FILE_URL_TTL_S = 9 * 3600    # MiniMax: download links of files live 9 h
 AUDIO_URL_TTL_S = 24 * 3600  # MiniMax: t2a audio URLs live 24 h
-STREAM_POLL_S = 0.05
 DEMO_FACTS = ("audio_length", "audio_sample_rate", "audio_size", "bitrate", "word_count", "usage_characters")
 
 
@@ -58,29 +56,19 @@ def clone_reply(state: ApiState, task: TaskView) -> dict:
 
 def stream_events(state: ApiState, task: TaskView) -> Iterator[bytes]:
     """One event per published sentence as it appears, then the final one (or the failure)."""
-    fmt = task.record.request.output.format
     trace = trace_id(task)
-    index = 0
-    deadline = time.monotonic() + state.settings.sync_timeout_s
-    while time.monotonic() < deadline:
-        key = keys.stream_key(task.id, index, fmt)
-        if state.blobs.exists(key):
-            yield event({"data": {"audio": state.blobs.get(key).hex(), "status": 1}, "trace_id": trace,
-                         "base_resp": base_resp(SUCCESS, "")})
-            index += 1
-            continue
-        now = current(state, task.id)
-        if now.status == "completed" and index >= now.result.chunks:
-            final = audio_reply(state, now)
+    try:
+        for item in streams.chunks(state, task, timeout_s=state.settings.sync_timeout_s):
+            if isinstance(item, bytes):
+                yield event({"data": {"audio": item.hex(), "status": 1}, "trace_id": trace,
+                             "base_resp": base_resp(SUCCESS, "")})
+                continue
+            final = audio_reply(state, item)
             if task.record.wire.get("exclude_aggregated_audio"):
                 final["data"]["audio"] = ""
             yield event(final)
-            return
-        if now.failure is not None:
-            yield event(error_body(now.failure, trace_id=trace))
-            return
-        time.sleep(STREAM_POLL_S)
-    yield event(error_body(ServiceError(ErrorKind.TIMEOUT, "synthesis timed out"), trace_id=trace))
+    except ServiceError as error:
+        yield event(error_body(error, trace_id=trace))
 
 
 def event(payload: dict) -> bytes:

@@ -6,6 +6,8 @@ API description is made from this map, and a test checks it covers every kind.
 
 from __future__ import annotations
 
+import math
+
 from fastapi.responses import JSONResponse
 
 from soundclone.domain.errors import ErrorKind, ServiceError
@@ -26,6 +28,7 @@ ERROR_CODES: dict[ErrorKind, tuple[int, int]] = {
     ErrorKind.NOT_FOUND: (40400, 404),
     ErrorKind.VOICE_NOT_FOUND: (40400, 404),
     ErrorKind.DUPLICATE_VOICE: (40900, 409),
+    ErrorKind.IN_USE: (40900, 409),
     ErrorKind.MODEL_EXPIRED: (41000, 410),
     ErrorKind.PAYLOAD_TOO_LARGE: (41300, 413),
     ErrorKind.RATE_LIMITED: (42900, 429),
@@ -38,7 +41,8 @@ ERROR_CODES: dict[ErrorKind, tuple[int, int]] = {
 
 def error_response(error: ServiceError) -> JSONResponse:
     code, status = ERROR_CODES[error.kind]
-    return JSONResponse({"code": code, "msg": error.message, "data": None}, status_code=status)
+    headers = {"retry-after": str(max(1, math.ceil(error.retry_after_s)))} if error.retry_after_s else None
+    return JSONResponse({"code": code, "msg": error.message, "data": None}, status_code=status, headers=headers)
 
 
 def error_table_markdown() -> str:

@@ -13,7 +13,8 @@ import numpy as np
 import onnxruntime as ort
 
 from soundclone.domain.text import split_sentences
-from soundclone.speech import analysis
+from soundclone.domain.controls import ENGINE_SPEED_RANGE
+from soundclone.speech import analysis, tempo
 from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
 from soundclone.speech.engine import AudioChunk, SynthesisOptions, WordTiming
 from soundclone.speech.equalizer import equalize
@@ -38,7 +39,7 @@ PAUSE_MIN_S = 0.1            # a silence before a word at least this long is a p
 PAUSE_MIN_FRAMES = round(PAUSE_MIN_S / SECONDS_PER_FRAME)
 ONSET_LEAD_FRAMES = 2        # how early, after a pause, the model may start voicing the next word
 JOINED_ONSET_LEAD_FRAMES = 2  # in unbroken speech a word is heard ~40 ms before its separator token starts
-SPEED_LIMITS = (0.25, 4.0)   # speaking rate after emotion, as the duration predictor still reads it
+RATE_LIMITS = ENGINE_SPEED_RANGE  # speaking rate after emotion: the model's speed, then a time stretch (tempo.py)
 # Emotion widens or flattens the F0 contour around the voice's own median predicted F0 (before any pitch
 # shift), so a range change leaves the level alone. An enrolled profile records that median in its details;
 # otherwise it is measured once per style table, on this sentence, and cached by the table's hash.
@@ -113,7 +114,7 @@ class KokoroEngine:
         f0_scale = voice.f0_scale * 2 ** ((options.pitch + prosody.semitones) / 12)
         f0_range = prosody.f0_range
         f0_center = self.voice_f0_hz(voice) if f0_range != NEUTRAL_F0_RANGE else DEFAULT_F0_CENTER_HZ
-        speed = float(np.clip(options.speed * prosody.rate, *SPEED_LIMITS))
+        speed, stretch_by = tempo.split_rate(float(np.clip(options.speed * prosody.rate, *RATE_LIMITS)))
         gain = options.volume * 10 ** (prosody.gain_db / 20)
         for sentence in split_sentences(text):
             words = self.words(sentence, language)
@@ -121,7 +122,7 @@ class KokoroEngine:
                                      f0_range=f0_range, f0_center=f0_center)
             if chunk is None:
                 continue
-            samples, timings = chunk
+            samples, timings = _stretched(*chunk, self.sample_rate, stretch_by)
             if voice.equalizer_db:
                 samples = equalize(samples, self.sample_rate, voice.equalizer_db)
             yield AudioChunk(normalize_loudness(samples, gain), self.sample_rate, sentence, timings)
@@ -275,6 +276,15 @@ def _session_options(threads: int) -> ort.SessionOptions:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     return options
+
+
+def _stretched(audio: np.ndarray, timings: tuple[WordTiming, ...], rate: int, factor: float):  # noqa: ANN202
+    """The chunk played `factor` times as fast, its word timings moved with it."""
+    if factor == 1.0:
+        return audio, timings
+    stretched = tempo.stretch(audio, rate, factor)
+    scale = len(stretched) / max(len(audio), 1)
+    return stretched, tuple(WordTiming(t.text, t.start * scale, t.end * scale) for t in timings)
 
 
 def _trim(audio: np.ndarray, timings: list[WordTiming], rate: int):  # noqa: ANN202
