@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     operator_name: str = Field("soundclone", min_length=1, max_length=80)
     # a sample's speaker must score this much against its consent's (speech/verification.SAME_SPEAKER_THRESHOLD)
     consent_speaker_threshold: float = Field(0.82, gt=0, lt=1)
+    # every clone, whatever the dialect, needs a verified consent whose speaker is the reference's
+    require_consent: bool = False
 
     prices: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from soundclone.api import files, minimax, openai, soundclone
+from soundclone.api import account, console, files, minimax, openai, soundclone
 from soundclone.api.access_log import AccessLog
 from soundclone.api.openai import wire as openai_wire
 from soundclone.api.limits import BodySizeLimit
@@ -27,7 +27,7 @@ from soundclone.store.queue import TaskQueue, create_queue
 
 log = logging.getLogger(__name__)
 
-DIALECTS = (soundclone, openai, minimax)   # the first that owns a path answers its errors; SoundClone by default
+DIALECTS = (soundclone, openai, account, minimax)   # the first that owns a path answers its errors; SoundClone by default
 UPLOAD_PATH = "/v1/files/upload"
 OPENAI_UPLOAD_PATHS = ("/v1/audio/voice_consents", "/v1/audio/voices")
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -71,12 +71,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
         signer=FileSigner(settings.secret_key, settings.resolved_public_base_url, settings.file_url_ttl_s),
         clock=clock,
     )
-    app = FastAPI(title="soundclone", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(title="soundclone", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None)
     app.state.soundclone = state
     for dialect in DIALECTS:
         for router in dialect.all_routers():
             app.include_router(router)
     app.include_router(files.router)
+    console.install(app)
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, render=render_error,
         larger={UPLOAD_PATH: settings.max_upload_bytes,

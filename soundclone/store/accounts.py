@@ -123,3 +123,9 @@ def refund(session: Session, *, account_id: int, task_id: str, amount: int, now:
 
 def ledger_for_task(session: Session, *, task_id: str) -> list[LedgerEntry]:
     return list(session.execute(select(LedgerEntry).where(LedgerEntry.task_id == task_id).order_by(LedgerEntry.id)).scalars())
+
+
+def recent_ledger(session: Session, *, account_id: int, limit: int) -> list[LedgerEntry]:
+    return list(session.execute(
+        select(LedgerEntry).where(LedgerEntry.account_id == account_id).order_by(LedgerEntry.id.desc()).limit(limit)
+    ).scalars())

@@ -48,6 +48,12 @@ def task_by_number(session: Session, *, number: int, account_id: int) -> Task | 
     return session.execute(select(Task).where(Task.number == number, Task.account_id == account_id)).scalar_one_or_none()
 
 
+def recent_tasks(session: Session, *, account_id: int, limit: int) -> list[Task]:
+    return list(session.execute(
+        select(Task).where(Task.account_id == account_id).order_by(Task.created_at.desc(), Task.id).limit(limit)
+    ).scalars())
+
+
 def get_task(session: Session, *, task_id: str) -> Task | None:
     return session.get(Task, task_id)
 

@@ -1,0 +1,111 @@
+"""`/api/v1/…`: the service (public), the account, its ledger and tasks, and the system voices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Query
+
+from soundclone.api.deps import CallerDep, StateDep
+from soundclone.api.minimax.voices import ALIASES as MINIMAX_ALIASES
+from soundclone.api.openai.voices import BUILT_IN as OPENAI_NAMES
+from soundclone.api.state import ApiState
+from soundclone.core.tasks import view
+from soundclone.domain import consent
+from soundclone.domain.languages import ALL_LANGUAGES
+from soundclone.domain.pricing import MICROS_PER_UNIT
+from soundclone.domain.records import CloneResult, Failure, SpeechResult
+from soundclone.domain.system_voices import system_voices
+from soundclone.domain.voices import VoiceClock
+from soundclone.store import accounts, tasks, voices
+from soundclone.store.db import transaction
+from soundclone.store.models import Task
+
+PREFIX = "/api/v1"
+LIMIT_DEFAULT, LIMIT_MAX = 20, 100
+DIALECT_OF_KIND = {"soundCloning": "soundclone", "minimax": "minimax", "openai": "openai"}
+
+router = APIRouter(prefix=PREFIX, tags=["Account and service"])
+
+
+@router.get("/service", summary="What this service offers: operator, languages, consent languages, prices (no key)")
+def service(state: StateDep) -> dict:
+    return {
+        "name": "soundclone", "operator": state.settings.operator_name,
+        "languages": [{"code": code, "name": name} for name, code in ALL_LANGUAGES.items()],
+        "consent_languages": list(consent.LANGUAGES), "prices": state.settings.price_table.prices,
+        "micros_per_unit": MICROS_PER_UNIT, "consent_required": state.settings.require_consent,
+    }
+
+
+@router.get("/account", summary="The calling key's account: balance and whether it may clone")
+def account(state: StateDep, caller: CallerDep) -> dict:
+    with transaction(state.sessions) as session:
+        row = accounts.get_account(session, account_id=caller.account_id)
+        return {"id": row.id, "name": row.name, "balance": row.balance, "clone_enabled": row.clone_enabled,
+                "micros_per_unit": MICROS_PER_UNIT}
+
+
+@router.get("/account/ledger", summary="The account's latest charges, refunds and top-ups, newest first")
+def ledger(state: StateDep, caller: CallerDep, limit: int = Query(LIMIT_DEFAULT, ge=1, le=LIMIT_MAX)) -> dict:
+    with transaction(state.sessions) as session:
+        rows = accounts.recent_ledger(session, account_id=caller.account_id, limit=limit)
+    return {"object": "list", "data": [
+        {"id": row.id, "kind": row.kind, "amount": row.amount, "task_id": row.task_id,
+         "created_at": int(row.created_at.timestamp()), "charges": (row.detail or {}).get("charges", [])}
+        for row in rows]}
+
+
+@router.get("/tasks", summary="The account's latest tasks of every dialect, newest first, with their files")
+def recent_tasks(state: StateDep, caller: CallerDep, limit: int = Query(LIMIT_DEFAULT, ge=1, le=LIMIT_MAX)) -> dict:
+    with transaction(state.sessions) as session:
+        rows = tasks.recent_tasks(session, account_id=caller.account_id, limit=limit)
+    return {"object": "list", "data": [task_object(state, row) for row in rows]}
+
+
+@router.get("/voices/system", summary="The system voices, with the names other dialects know them by")
+def system(state: StateDep, caller: CallerDep) -> dict:  # noqa: ARG001
+    openai_names: dict[str, list[str]] = {}
+    for name, voice_id in OPENAI_NAMES.items():
+        openai_names.setdefault(voice_id, []).append(name)
+    return {"object": "list", "data": [
+        {"id": v.voice_id, "name": v.name, "language": v.language, "sex": v.sex,
+         "description": ", ".join(v.description), "openai_names": openai_names.get(v.voice_id, []),
+         "minimax_ids": sorted(alias for alias, target in MINIMAX_ALIASES.items() if target == v.voice_id)[:3]}
+        for v in system_voices(state.settings.engine)]}
+
+
+@router.get("/voices", summary="The account's cloned voices, newest first, with their expiry")
+def own_voices(state: StateDep, caller: CallerDep) -> dict:
+    with transaction(state.sessions) as session:
+        rows = list(reversed(voices.voices_of(session, account_id=caller.account_id)))
+    return {"object": "list", "data": [voice_object(row) for row in rows]}
+
+
+def voice_object(row) -> dict:  # noqa: ANN001
+    clock = VoiceClock(row.created_at, row.permanent, timedelta(days=row.lifetime_days))
+    return {"id": row.id, "name": row.label or row.name or row.id, "created_at": int(row.created_at.timestamp()),
+            "permanent": row.permanent, "dialect": row.dialect, "consent": row.consent_id,
+            "expires_at": int(clock.expires_at.timestamp()) if clock.expires_at else None}
+
+
+def task_object(state: ApiState, row: Task) -> dict:
+    task = view(row)
+    item = {"id": row.id, "kind": row.kind, "dialect": _dialect(row.kind), "status": row.status, "error": row.error,
+            "cost": row.cost, "created_at": int(row.created_at.timestamp()),
+            "updated_at": int(row.updated_at.timestamp()), "audio_url": None, "subtitles_url": None,
+            "voice_id": None, "characters": getattr(task.record.request, "characters", 0)}
+    speech = task.result
+    if isinstance(speech, CloneResult):
+        item["voice_id"], speech = speech.voice_id, speech.preview
+    if isinstance(speech, SpeechResult):
+        now = state.clock()
+        item["audio_url"] = state.signer.url(speech.audio.key, now)
+        item["subtitles_url"] = state.signer.url(speech.subtitles_key, now) if speech.subtitles_key else None
+    if isinstance(task.result, Failure):
+        item["error_kind"] = task.result.kind.value
+    return item
+
+
+def _dialect(kind: str) -> str:
+    return next((name for prefix, name in DIALECT_OF_KIND.items() if kind.startswith(prefix)), "service")
