@@ -66,7 +66,7 @@ def test_a_missing_part_package_is_named(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize(("field", "value"), [
-    ("language", "xx"), ("speed", 2.5), ("speed", float("nan")), ("pitch", 13), ("pitch", 1.5),
+    ("language", "xx"), ("speed", 4.5), ("speed", 0.2), ("speed", float("nan")), ("pitch", 13), ("pitch", 1.5),
     ("volume", 0.0), ("volume", 11.0), ("emotion", "bored"),
 ])
 def test_options_name_the_bad_field(field, value):
