@@ -235,11 +235,11 @@ def maxrss_mb() -> float:
 
 
 def load_configured_engine():  # noqa: ANN201
-    """The engine as the worker loads it: SOUNDCLONE_ENROLL_STEPS and SOUNDCLONE_ENROLL_PROBE apply."""
+    """The engine as the worker loads it: SOUNDCLONE_DRAFT_STEPS and SOUNDCLONE_REFINE_STEPS apply."""
     from soundclone.speech.kokoro.engine import KokoroEngine
 
     settings = Settings()
-    return KokoroEngine.load(model_dir=MODELS, enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
+    return KokoroEngine.load(model_dir=MODELS, draft_steps=settings.draft_steps, refine_steps=settings.refine_steps)
 
 
 def enroll_in_child(method: str, samples: np.ndarray, rate: int) -> dict:

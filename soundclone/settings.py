@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from soundclone.domain.pricing import DEFAULT_PRICES, PriceTable
-from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
+from soundclone.speech.defaults import DEFAULT_DRAFT_STEPS, DEFAULT_REFINE_STEPS
 
 DEV_SECRET = "development-only-secret-change-me"
 
@@ -29,8 +29,8 @@ class Settings(BaseSettings):
 
     engine: str = "kokoro"
     engine_threads: int = 2
-    enroll_steps: int = Field(DEFAULT_ENROLL_STEPS, ge=1, le=1000)   # style-inversion steps per cloned voice
-    enroll_probe: bool = True   # probe two start packs (8 more steps); off: ~20 % faster, MFCC similarity lower (docs/benchmarks.md)
+    draft_steps: int = Field(DEFAULT_DRAFT_STEPS, ge=0, le=100)       # style-inversion steps before a clone can speak
+    refine_steps: int = Field(DEFAULT_REFINE_STEPS, ge=0, le=1000)    # more steps in the background (0: none)
     model_dir: Path | None = None
     workers: int = 1
 

@@ -15,7 +15,8 @@ from soundclone.store.db import make_engine, make_sessionmaker, migrate, transac
 
 # Cloning runs the real style inversion in tests, with few steps (each is ~2 s of CPU); bench/quality.py
 # measures the default. Set here so worker processes the tests start inherit it.
-os.environ.setdefault("SOUNDCLONE_ENROLL_STEPS", "3")
+os.environ.setdefault("SOUNDCLONE_DRAFT_STEPS", "2")
+os.environ.setdefault("SOUNDCLONE_REFINE_STEPS", "2")
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH_DIR = ROOT / ".cache" / "speech"

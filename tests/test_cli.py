@@ -24,7 +24,7 @@ def test_enroll_then_speak_with_the_profile(tmp_path):
     enrolled = soundclone("enroll", str(REFERENCE_WAV), "--out", str(profile), tmp_path=tmp_path)
     assert enrolled.returncode == 0, enrolled.stderr
     details = VoiceProfile.from_bytes(profile.read_bytes()).details
-    assert details["method"] == "style-inversion-v1" and details["steps"] == 3 and details["start_pack"] == "jm_kumo"
+    assert details["method"] == "style-inversion-v1" and details["steps_total"] == 4 and details["start_pack"] == "jm_kumo"
     assert "cloning the voice" in enrolled.stderr  # progress is shown
     assert f"started from jm_kumo, pitch {details['pitch_shift_semitones']:+g} semitones" in enrolled.stdout
     out = tmp_path / "out.wav"

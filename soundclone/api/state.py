@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from soundclone.api.signing import FileSigner
 from soundclone.clock import Clock
+from soundclone.store.bus import Bus
 from soundclone.store.queue import TaskQueue
 from soundclone.settings import Settings
 from soundclone.store.blobs import LocalBlobStore
@@ -21,3 +22,7 @@ class ApiState:
     blobs: LocalBlobStore
     signer: FileSigner
     clock: Clock
+
+    @property
+    def bus(self) -> Bus:
+        return self.queue.bus

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from soundclone.clock import Clock
 from soundclone.settings import Settings
+from soundclone.store.bus import Bus
 
 
 class Enqueuer(Protocol):
@@ -19,3 +20,6 @@ class CoreState(Protocol):
     sessions: sessionmaker[Session]
     queue: Enqueuer
     clock: Clock
+
+    @property
+    def bus(self) -> Bus: ...

@@ -1,7 +1,8 @@
 """Following a streaming task: its chunks in order as the worker publishes them, then its end.
 
-Today the chunks are read from blob storage and the task row is checked between them (the API process polls);
-every dialect that streams reads them through here.
+The worker stores each chunk, then announces it on the task's bus channel; this waits for those announcements,
+reading a chunk from blob storage as soon as it is announced, with a slow poll only for a lost announcement.
+Every dialect that streams reads chunks through here.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from soundclone.core.state import CoreState
 from soundclone.core.tasks import TaskView, current
 from soundclone.domain import keys
 from soundclone.domain.errors import ErrorKind, ServiceError
+from soundclone.store.bus import Bus, task_channel
 
-POLL_S = 0.05
+FALLBACK_POLL_S = 1.0
 
 
 class Blobs(Protocol):
@@ -27,23 +29,27 @@ class Blobs(Protocol):
 class StreamingState(CoreState, Protocol):
     blobs: Blobs
 
+    @property
+    def bus(self) -> Bus: ...
+
 
 def chunks(state: StreamingState, task: TaskView, *, timeout_s: float) -> Iterator[bytes | TaskView]:
     """Each chunk's bytes as it appears; last, the finished task. Its failure, or running out of time, is raised."""
     fmt = task.record.request.output.format
     index = 0
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        key = keys.stream_key(task.id, index, fmt)
-        if state.blobs.exists(key):
-            yield state.blobs.get(key)
-            index += 1
-            continue
-        now = current(state, task.id)
-        if now.failure is not None:
-            raise now.failure
-        if now.status == "completed" and index >= now.result.chunks:
-            yield now
-            return
-        time.sleep(POLL_S)
+    with state.bus.listen([task_channel(task.id)]) as listener:
+        while time.monotonic() < deadline:
+            key = keys.stream_key(task.id, index, fmt)
+            if state.blobs.exists(key):
+                yield state.blobs.get(key)
+                index += 1
+                continue
+            now = current(state, task.id)
+            if now.failure is not None:
+                raise now.failure
+            if now.status == "completed" and index >= now.result.chunks:
+                yield now
+                return
+            listener.wait(min(FALLBACK_POLL_S, max(deadline - time.monotonic(), 0)))
     raise ServiceError(ErrorKind.TIMEOUT, f"synthesis did not finish within {timeout_s:g} s; it goes on as {task.id}")

@@ -11,10 +11,11 @@ from soundclone.domain.errors import ErrorKind, ServiceError, not_found
 from soundclone.domain.ids import is_task_id
 from soundclone.domain.records import Failure, TaskRecord, TaskResult, load_record, load_result
 from soundclone.store import tasks
+from soundclone.store.bus import task_channel
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
 
-WAIT_POLL_S = 0.05
+FALLBACK_POLL_S = 1.0   # the worker announces a finished task on the bus; this only covers a lost announcement
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,16 @@ def current(state: CoreState, task_id: str) -> TaskView:
 def wait_for(state: CoreState, task_id: str, *, timeout_s: float) -> TaskView:
     """Block until the task is finished (the synchronous dialects); TIMEOUT if it takes longer."""
     deadline = time.monotonic() + timeout_s
-    while True:
-        task = current(state, task_id)
-        if task.status in (tasks.COMPLETED, tasks.FAILED):
-            return task
-        if time.monotonic() > deadline:
-            raise ServiceError(ErrorKind.TIMEOUT, f"the task did not finish within {timeout_s:g} s; it goes on as {task_id}")
-        time.sleep(WAIT_POLL_S)
+    with state.bus.listen([task_channel(task_id)]) as listener:
+        while True:
+            task = current(state, task_id)
+            if task.status in (tasks.COMPLETED, tasks.FAILED):
+                return task
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ServiceError(ErrorKind.TIMEOUT,
+                                   f"the task did not finish within {timeout_s:g} s; it goes on as {task_id}")
+            listener.wait(min(left, FALLBACK_POLL_S))
 
 
 def finished(state: CoreState, task_id: str, *, timeout_s: float) -> TaskView:

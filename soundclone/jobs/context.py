@@ -12,6 +12,7 @@ from soundclone.domain.errors import ErrorKind
 from soundclone.media.decode import DecodeLimits
 from soundclone.media.fetch import FetchPolicy, Resolver
 from soundclone.settings import Settings
+from soundclone.store.bus import Bus, task_channel
 from soundclone.speech.engine import Engine
 from soundclone.store.blobs import LocalBlobStore
 
@@ -26,6 +27,11 @@ class JobContext:
     fetch_policy: FetchPolicy
     decode_limits: DecodeLimits
     resolver: Resolver | None = None
+    bus: Bus | None = None          # tells waiting API processes about chunks and finished tasks
+
+    def announce(self, task_id: str, message: str) -> None:
+        if self.bus is not None:
+            self.bus.publish(task_channel(task_id), message)
 
     @property
     def lease(self) -> timedelta:

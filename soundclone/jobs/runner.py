@@ -78,6 +78,7 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
         if not tasks.complete(session, claim=claim, result=dump_result(result), now=ctx.clock()):
             log.warning("task %s attempt %d lost its lease before finishing; result discarded", task_id, claim.attempt)
             return
+    ctx.announce(task_id, "completed")
     log.info("task %s completed", task_id)
 
 
@@ -101,6 +102,7 @@ def fail_and_refund(
             return False
         if task.cost:
             accounts.refund(session, account_id=task.account_id, task_id=task_id, amount=task.cost, now=ctx.clock())
+    ctx.announce(task_id, "failed")
     log.info("task %s failed: %s", task_id, error)
     return True
 

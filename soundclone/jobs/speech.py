@@ -115,6 +115,7 @@ class _Publisher:
     def _send(self, data: bytes) -> None:
         if data:
             self.ctx.blobs.put(keys.stream_key(self.task_id, len(self.sent), self.request.output.format), data)
+            self.ctx.announce(self.task_id, f"chunk {len(self.sent)}")
             self.sent.append(data)
 
 

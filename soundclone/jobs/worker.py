@@ -1,8 +1,14 @@
-"""The worker process: one engine, a huey consumer for task ids, and a reaper thread."""
+"""The worker process: one engine, consumer threads taking task ids from the queue, and a reaper thread.
+
+An idle consumer does not poll on a timer: it waits on the bus's queue channel, which every enqueue
+publishes to, and tries the queue as soon as it is woken (a fallback poll covers a lost notification).
+huey keeps the queue (SQLite or Redis); its `dequeue` and `execute` run the task here.
+"""
 
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from dataclasses import dataclass
 
@@ -17,11 +23,13 @@ from soundclone.settings import Settings
 from soundclone.speech.engine import Engine, load_engine
 from soundclone.store.blobs import LocalBlobStore
 from soundclone.store.db import make_engine, make_sessionmaker
-from soundclone.store.queue import TaskQueue, create_queue
+from soundclone.store.bus import QUEUE_CHANNEL
+from soundclone.store.queue import TaskQueue, bus_for, create_queue
 
 log = logging.getLogger(__name__)
 
-IDLE_POLL_MAX_S = 1.0
+FALLBACK_POLL_S = 2.0
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @dataclass
@@ -36,19 +44,32 @@ class Worker:
         return reap(self.context, self.queue)
 
     def serve(self) -> None:
-        """Consume until SIGINT/SIGTERM; the reaper runs beside the consumer."""
+        """Consume until SIGINT/SIGTERM; the reaper runs beside the consumers."""
         stop = threading.Event()
-        reaper = threading.Thread(target=self._reap_until, args=(stop,), name="reaper", daemon=True)
-        reaper.start()
-        consumer = self.queue.huey.create_consumer(
-            workers=self.context.settings.workers, worker_type="thread", periodic=False,
-            max_delay=IDLE_POLL_MAX_S, check_worker_health=True,
-        )
+        for number in STOP_SIGNALS:
+            signal.signal(number, lambda *_: stop.set())
+        threads = [threading.Thread(target=self._reap_until, args=(stop,), name="reaper", daemon=True)]
+        threads += [threading.Thread(target=self._consume_until, args=(stop,), name=f"consumer-{n}", daemon=True)
+                    for n in range(self.context.settings.workers)]
+        for thread in threads:
+            thread.start()
         log.info("worker ready (engine %s)", self.context.engine.name)
-        try:
-            consumer.run()
-        finally:
-            stop.set()
+        stop.wait()
+        log.info("worker stopping: finishing the tasks in hand")
+        for thread in threads[1:]:
+            thread.join()
+
+    def _consume_until(self, stop: threading.Event) -> None:
+        with self.queue.bus.listen([QUEUE_CHANNEL]) as wake:
+            while not stop.is_set():
+                message = self.queue.huey.dequeue()
+                if message is None:
+                    wake.wait(FALLBACK_POLL_S)
+                    continue
+                try:
+                    self.queue.huey.execute(message)
+                except Exception:
+                    log.exception("task message %s failed outside its task", message.id)
 
     def _reap_until(self, stop: threading.Event) -> None:
         while not stop.wait(self.context.settings.reaper_interval_s):
@@ -71,12 +92,13 @@ def create_worker(
     sessions = make_sessionmaker(make_engine(settings.resolved_database_url))
     if engine is None:
         engine = load_engine(settings.engine, model_dir=settings.resolved_model_dir, threads=settings.engine_threads,
-                             enroll_steps=settings.enroll_steps, enroll_probe=settings.enroll_probe)
+                             draft_steps=settings.draft_steps, refine_steps=settings.refine_steps)
         engine.prepare()
         check_models(settings)
     context = JobContext(
         settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,
         fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings), resolver=resolver,
+        bus=bus_for(settings),
     )
     queue = create_queue(settings, handler=lambda task_id: run_task(context, task_id))
     return Worker(context=context, queue=queue)

@@ -1,5 +1,7 @@
 """Engine defaults that settings.py needs too: a leaf module, so the API process imports no engine code."""
 
-# Style-inversion steps per clone: ~1.6-2 s each on 2 cores (the start probe adds 8). 26 keeps a clone under 90 s
-# on the 2026-12-04 benchmark machine from a fresh install; docs/benchmarks.md, "Results: speed".
-DEFAULT_ENROLL_STEPS = 26
+# A clone is made in two stages (speech/kokoro/inversion.py, docs/engine.md "Draft and refined voices"):
+# a draft the service can speak with within seconds, then the same optimization continued in the background.
+# Each style-inversion step costs about 2 s on 2 cores.
+DEFAULT_DRAFT_STEPS = 4
+DEFAULT_REFINE_STEPS = 100

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from soundclone.domain.controls import EMOTIONS, ENGINE_SPEED_RANGE, PITCH_RANGE, VOLUME_MAX
-from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
+from soundclone.speech.defaults import DEFAULT_DRAFT_STEPS, DEFAULT_REFINE_STEPS
 from soundclone.speech.errors import ModelMissingError, SpeechError, UnsupportedLanguageError, VoiceProfileError
 from soundclone.speech.frontend import LANGUAGES
 from soundclone.speech.profile import VoiceProfile
@@ -82,16 +82,24 @@ class Engine(Protocol):
 
     def enroll(self, samples: np.ndarray, sample_rate: int,
                progress: Callable[[int, int], None] | None = None) -> VoiceProfile:
-        """Clone a voice from reference speech; `progress(done, total)` reports long work."""
+        """Clone a voice from reference speech, draft and refinement in one go; `progress(done, total)`."""
+
+    def enroll_draft(self, samples: np.ndarray, sample_rate: int,
+                     progress: Callable[[int, int], None] | None = None) -> VoiceProfile:
+        """A voice quickly: good enough to speak with while refine() works on it."""
+
+    def refine(self, samples: np.ndarray, sample_rate: int, draft: VoiceProfile,
+               progress: Callable[[int, int], None] | None = None) -> VoiceProfile:
+        """The draft's voice, made more like the reference (the same speech it was drafted from)."""
 
     def synthesize(self, text: str, voice: VoiceProfile, options: SynthesisOptions) -> Iterator[AudioChunk]: ...
 
 
-def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2, enroll_steps: int = DEFAULT_ENROLL_STEPS,
-                enroll_probe: bool = True) -> Engine:
+def load_engine(name: str = "kokoro", *, model_dir: Path, threads: int = 2, draft_steps: int = DEFAULT_DRAFT_STEPS,
+                refine_steps: int = DEFAULT_REFINE_STEPS) -> Engine:
     if name == "kokoro":
         from soundclone.speech.kokoro.engine import KokoroEngine
 
-        return KokoroEngine.load(model_dir=model_dir, threads=threads, enroll_steps=enroll_steps,
-                                 enroll_probe=enroll_probe)
+        return KokoroEngine.load(model_dir=model_dir, threads=threads, draft_steps=draft_steps,
+                                 refine_steps=refine_steps)
     raise SpeechError(f"unknown engine {name!r}; available: kokoro")

@@ -1,7 +1,8 @@
 """The queue carries task ids only. SqliteHuey by default, RedisHuey when queue_url is redis://.
 
 Both the API (to enqueue) and the worker (to consume) build the same Huey with the same task
-name; the task body is looked up lazily so the API never imports the engine.
+name; the task body is looked up lazily so the API never imports the engine. Every enqueue also
+publishes on the bus's queue channel, which wakes idle workers at once (jobs/worker.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from huey import Huey, RedisHuey, SqliteHuey
 
 from soundclone.settings import Settings
+from soundclone.store.bus import QUEUE_CHANNEL, Bus, create_bus
 
 QUEUE_NAME = "soundclone"
 RUN_TASK = "soundclone.run_task"
@@ -21,9 +23,11 @@ RUN_TASK = "soundclone.run_task"
 class TaskQueue:
     huey: Huey
     _run: Callable
+    bus: Bus
 
     def enqueue(self, task_id: str) -> None:
         self._run(task_id)
+        self.bus.publish(QUEUE_CHANNEL, task_id)
 
     def pending(self) -> int:
         return self.huey.pending_count()
@@ -38,7 +42,12 @@ def create_queue(settings: Settings, handler: Callable[[str], None] | None = Non
         handler(task_id)
 
     wrapper = huey.task(name=RUN_TASK)(run_task)
-    return TaskQueue(huey=huey, _run=wrapper)
+    return TaskQueue(huey=huey, _run=wrapper, bus=bus_for(settings))
+
+
+def bus_for(settings: Settings) -> Bus:
+    return create_bus(queue_url=settings.queue_url, database_url=settings.resolved_database_url,
+                      data_dir=settings.data_dir)
 
 
 def _make_huey(settings: Settings) -> Huey:

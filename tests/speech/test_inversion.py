@@ -260,17 +260,29 @@ def test_cache_files_are_replaced_whole_and_unreadable_ones_read_as_missing(tmp_
     assert not list(tmp_path.glob(".*.tmp"))                      # nothing half-written left behind
 
 
-def test_the_start_probe_can_be_switched_off_for_faster_enrollment(kokoro, monkeypatch):
+def test_the_stage_settings_reach_the_engine_the_worker_loads(monkeypatch):
     from soundclone.settings import Settings
 
-    assert kokoro.inversion_settings().probes()              # the default: two start packs, 8 steps each
-    monkeypatch.setenv("SOUNDCLONE_ENROLL_PROBE", "false")
-    fast = replace(kokoro, enroll_probe=Settings().enroll_probe)
-    assert not fast.inversion_settings().probes() and fast.inversion_settings().steps == kokoro.enroll_steps
+    monkeypatch.setenv("SOUNDCLONE_DRAFT_STEPS", "3")
+    monkeypatch.setenv("SOUNDCLONE_REFINE_STEPS", "7")
     loaded = {}
     monkeypatch.setattr(KokoroEngine, "load", classmethod(lambda cls, **kwargs: loaded.update(kwargs)))
-    load_engine("kokoro", model_dir=MODEL_DIR, enroll_probe=Settings().enroll_probe)
-    assert loaded["enroll_probe"] is False                   # the setting reaches the engine the worker loads
+    settings = Settings()
+    load_engine("kokoro", model_dir=MODEL_DIR, draft_steps=settings.draft_steps, refine_steps=settings.refine_steps)
+    assert (loaded["draft_steps"], loaded["refine_steps"]) == (3, 7)
+
+
+def test_a_refinement_goes_on_from_the_draft(kokoro):
+    reference, rate = sf.read(REFERENCE_WAV, dtype="float32")
+    engine = replace(kokoro, draft_steps=2, refine_steps=2)
+    draft = engine.enroll_draft(reference, rate)
+    refined = engine.refine(reference, rate, draft)
+    assert draft.details["stage"] == "first" and refined.details["stage"] == "refined"
+    assert refined.details["start_pack"] == draft.details["start_pack"]
+    assert refined.details["pitch_shift_semitones"] == draft.details["pitch_shift_semitones"]
+    assert refined.details["steps_total"] == 4 and refined.details["steps_before"] == 2
+    moved = np.abs(refined.style[0, :128] - draft.style[0, :128]).max()
+    assert 0 < moved < 1                                        # on from where the draft stopped, not from the pack
 
 
 def test_the_worker_loads_what_every_clone_needs_once_at_start_up(kokoro):

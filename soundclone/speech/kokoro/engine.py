@@ -15,7 +15,7 @@ import onnxruntime as ort
 from soundclone.domain.text import split_sentences
 from soundclone.domain.controls import ENGINE_SPEED_RANGE
 from soundclone.speech import analysis, tempo
-from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
+from soundclone.speech.defaults import DEFAULT_DRAFT_STEPS, DEFAULT_REFINE_STEPS
 from soundclone.speech.engine import AudioChunk, SynthesisOptions, WordTiming
 from soundclone.speech.equalizer import equalize
 from soundclone.speech.frontend import Frontend, Word
@@ -59,21 +59,21 @@ class KokoroEngine:
     model_dir: Path
     name: str = ENGINE_NAME
     threads: int = 2
-    enroll_steps: int = DEFAULT_ENROLL_STEPS
-    enroll_probe: bool = True   # probe the two nearest start packs before going on with one (kokoro/inversion.py)
+    draft_steps: int = DEFAULT_DRAFT_STEPS     # style inversion before a clone can speak (kokoro/inversion.py)
+    refine_steps: int = DEFAULT_REFINE_STEPS   # and after, in the background
     sample_rate: int = kokoro_model.SAMPLE_RATE
     frontend: Frontend = field(default_factory=Frontend)
     detector: LanguageDetector = field(default_factory=LanguageDetector)
     _voice_f0: dict[str, float] = field(default_factory=dict, repr=False)  # style-table hash -> median F0 (Hz)
 
     @classmethod
-    def load(cls, *, model_dir: Path, threads: int = 2, enroll_steps: int = DEFAULT_ENROLL_STEPS,
-             enroll_probe: bool = True) -> "KokoroEngine":
+    def load(cls, *, model_dir: Path, threads: int = 2, draft_steps: int = DEFAULT_DRAFT_STEPS,
+             refine_steps: int = DEFAULT_REFINE_STEPS) -> "KokoroEngine":
         files = kokoro_model.resolve(model_dir)
         session = ort.InferenceSession(str(files.model), sess_options=_session_options(threads),
                                        providers=["CPUExecutionProvider"])
         return cls(session=session, vocab=files.vocab, packs=files.packs, model_dir=model_dir,
-                   threads=threads, enroll_steps=enroll_steps, enroll_probe=enroll_probe)
+                   threads=threads, draft_steps=draft_steps, refine_steps=refine_steps)
 
     @cached_property
     def front_session(self) -> ort.InferenceSession:
@@ -93,16 +93,21 @@ class KokoroEngine:
         StyleInverter(self).prepare()
 
     def enroll(self, samples: np.ndarray, sample_rate: int, progress=None) -> VoiceProfile:  # noqa: ANN001
-        """Clone a voice by style inversion (kokoro/inversion.py); `progress(step, steps)` is called as it goes."""
-        from soundclone.speech.kokoro.inversion import StyleInverter
+        """Clone a voice by style inversion (kokoro/inversion.py): the draft, then its refinement."""
+        draft = self.enroll_draft(samples, sample_rate, progress=progress)
+        return self.refine(samples, sample_rate, draft, progress=progress) if self.refine_steps else draft
 
-        return StyleInverter(self, self.inversion_settings()).enroll(samples, sample_rate, progress=progress)
+    def enroll_draft(self, samples: np.ndarray, sample_rate: int, progress=None) -> VoiceProfile:  # noqa: ANN001
+        from soundclone.speech.kokoro.inversion import StyleInverter, draft_settings
 
-    def inversion_settings(self):  # noqa: ANN201
-        from soundclone.speech.kokoro.inversion import InversionSettings
+        settings = draft_settings(self.draft_steps, self.threads)
+        return StyleInverter(self, settings).enroll(samples, sample_rate, progress=progress)
 
-        return InversionSettings(steps=self.enroll_steps, threads=self.threads,
-                                 start_candidates=2 if self.enroll_probe else 1)
+    def refine(self, samples: np.ndarray, sample_rate: int, draft: VoiceProfile, progress=None) -> VoiceProfile:  # noqa: ANN001
+        from soundclone.speech.kokoro.inversion import StyleInverter, refine_settings
+
+        settings = refine_settings(self.refine_steps, self.threads)
+        return StyleInverter(self, settings).enroll(samples, sample_rate, progress=progress, resume=draft)
 
     def enroll_by_pack_choice(self, samples: np.ndarray, sample_rate: int) -> VoiceProfile:
         """The gradient-free baseline: the closest pack blend and pitch (kept for comparison in bench/quality.py)."""

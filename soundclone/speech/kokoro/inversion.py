@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from soundclone.speech import equalizer
-from soundclone.speech.defaults import DEFAULT_ENROLL_STEPS
+from soundclone.speech.defaults import DEFAULT_DRAFT_STEPS
 from soundclone.speech.kokoro import cache
 from soundclone.speech.kokoro import engine as kokoro_engine
 from soundclone.speech.kokoro import model as kokoro_model
@@ -76,7 +76,7 @@ START_PACKS = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo
 
 @dataclass(frozen=True)
 class InversionSettings:
-    steps: int = DEFAULT_ENROLL_STEPS
+    steps: int = DEFAULT_DRAFT_STEPS
     learning_rate: float = 0.025
     crop_frames: int = 100          # decoder frames (25 ms each): 2.5 s of speech per step
     pull_toward_start: float = 0.02  # weight of the squared L2 distance from the starting timbre
@@ -86,6 +86,7 @@ class InversionSettings:
     probe_steps: int = 8            # ... before the one with the lower loss goes on alone (needs steps >= 2 probes)
     max_pitch_shift: float = 12.0   # semitones the start voice's F0 may move toward the reference's (0: never)
     start_packs: tuple[str, ...] = START_PACKS   # the packs a clone may start from
+    long_term_weight: float = 0.0   # weight of the crop's long-term log-mel difference from the reference's
 
     def __post_init__(self) -> None:
         if not 0 <= self.max_pitch_shift <= MAX_PITCH_SHIFT:
@@ -95,6 +96,16 @@ class InversionSettings:
 
     def probes(self) -> bool:
         return self.start_candidates > 1 and self.steps >= 2 * self.probe_steps
+
+
+def draft_settings(steps: int, threads: int) -> InversionSettings:
+    """The draft: the nearest start pack, a few steps."""
+    return InversionSettings(steps=steps, threads=threads, start_candidates=1)
+
+
+def refine_settings(steps: int, threads: int) -> InversionSettings:
+    """The refinement: the draft's optimization continued."""
+    return InversionSettings(steps=steps, threads=threads, start_candidates=1)
 
 
 @dataclass(frozen=True)
@@ -120,7 +131,11 @@ class StyleInverter:
         self.engine = engine
         self.settings = settings or InversionSettings()
 
-    def enroll(self, samples: np.ndarray, sample_rate: int, progress: Progress | None = None) -> VoiceProfile:
+    def enroll(self, samples: np.ndarray, sample_rate: int, progress: Progress | None = None, *,
+               resume: VoiceProfile | None = None) -> VoiceProfile:
+        """A voice for the reference speech. With `resume` (a profile this inverter made from the same speech),
+        the optimization goes on from that voice's start pack, pitch shift and timbre for `settings.steps` more
+        steps, with fresh optimizer state: a draft voice refined in the background (jobs/refine.py)."""
         import torch
 
         from soundclone.speech import analysis
@@ -134,10 +149,20 @@ class StyleInverter:
         pack_scores = {name: cosine(target, np.array(e)) for name, e in self.pack_embeddings().items()}
         nearest = sorted(pack_scores, key=pack_scores.get, reverse=True)
         candidates = nearest[: self.settings.start_candidates] if self.settings.probes() else nearest[:1]
-        optimization = _Optimization(self, torch.from_numpy(target), _narrow_band_rate(samples, sample_rate), progress,
-                                     total_steps=self.settings.steps + (len(candidates) - 1) * self.settings.probe_steps)
-        runs = [optimization.begin(pack, self._training_material(self.engine.packs[pack], reference_f0))
-                for pack in candidates]
+        if resume is not None:
+            candidates = [resume.details["start_pack"]]
+        band_rate = _narrow_band_rate(samples, sample_rate)
+        optimization = _Optimization(self, torch.from_numpy(target), band_rate, progress,
+                                     total_steps=self.settings.steps + (len(candidates) - 1) * self.settings.probe_steps,
+                                     long_term=self._long_term_log_mel(samples, sample_rate, band_rate, encoder))
+        if resume is not None:
+            pack = candidates[0]
+            material = self._training_material(self.engine.packs[pack], reference_f0,
+                                               semitones=resume.details.get("pitch_shift_semitones") or 0.0)
+            runs = [optimization.begin(pack, material, offset=_offset_of(resume, self.engine.packs[pack]))]
+        else:
+            runs = [optimization.begin(pack, self._training_material(self.engine.packs[pack], reference_f0))
+                    for pack in candidates]
         run = runs[0]
         if len(runs) > 1:
             for probe in runs:
@@ -147,7 +172,7 @@ class StyleInverter:
         offset, losses, changes = run.offset.detach().numpy().astype(np.float32), run.losses, run.changes
         band_rate = optimization.band_rate
         curve = equalizer.matching_curve(equalizer.band_levels_db(samples, sample_rate),
-                                         equalizer.band_levels_db(np.concatenate(run.late_audio), self.engine.sample_rate),
+                                         equalizer.band_levels_db(optimization.voice_audio(run), self.engine.sample_rate),
                                          analysis.bandwidth_hz(samples, sample_rate))
         start = run.pack
         style = self.engine.packs[start].copy()
@@ -160,14 +185,19 @@ class StyleInverter:
             equalizer_db=tuple(curve.tolist()),
             details={
                 "method": "style-inversion-v1",
+                "stage": "refined" if resume is not None else "first",
+                "steps_before": resume.details.get("steps_total", resume.details.get("steps")) if resume else 0,
+                "steps_total": self.settings.steps + (resume.details.get("steps_total", resume.details.get("steps", 0))
+                                                      if resume else 0),
                 "start_pack": start,
                 "pack_similarity": {k: round(v, 4) for k, v in pack_scores.items()},
                 "start_probe_loss": {r.pack: round(_probe_loss(r), 4) for r in runs} if len(runs) > 1 else None,
                 "steps": self.settings.steps,
-                "loss_first": round(losses[0], 4), "loss_last": round(float(np.mean(losses[-4:])), 4),
+                "loss_first": round(losses[0], 4) if losses else None,
+                "loss_last": round(float(np.mean(losses[-4:])), 4) if losses else None,
                 "band_limited_hz": band_rate // 2 if band_rate else None,
                 "offset_norm": round(float(np.linalg.norm(offset)), 3),
-                "content_change_last": round(float(np.mean(changes[-4:])), 4),
+                "content_change_last": round(float(np.mean(changes[-4:])), 4) if changes else None,
                 "voice_f0_hz": _rounded(run.material.voice_f0_hz),  # before the shift: the centre emotions widen around
                 "pitch_shift_semitones": run.material.semitones,
                 "equalizer_peak_db": round(float(np.abs(curve).max()), 1),
@@ -194,13 +224,16 @@ class StyleInverter:
         cache.write_matrix(path, log_mel.numpy())
         return log_mel
 
-    def _training_material(self, table: np.ndarray, reference_f0: float | None) -> TrainingMaterial:
-        """The training sentences in a start pack's voice, its F0 moved toward the reference's. Whole
-        semitones keep the start log-mels' disk cache to a few entries per pack."""
+    def _training_material(self, table: np.ndarray, reference_f0: float | None,
+                           semitones: float | None = None) -> TrainingMaterial:
+        """The training sentences in a start pack's voice, its F0 moved toward the reference's (or by
+        `semitones`, when a voice is resumed). Whole semitones keep the start log-mels' disk cache to a few
+        entries per pack."""
         tokens = [_tokens(self.engine.vocab, self.engine.words(s, TRAINING_LANGUAGE)) for s in TRAINING_SENTENCES]
         sentences = [self._training_features(t, table, 1.0) for t in tokens]
         voice_f0 = kokoro_model.voiced_f0_median(np.concatenate([s.f0 for s in sentences], axis=None))
-        semitones = _pitch_shift(voice_f0, reference_f0, self.settings.max_pitch_shift)
+        if semitones is None:
+            semitones = _pitch_shift(voice_f0, reference_f0, self.settings.max_pitch_shift)
         if semitones:
             sentences = [self._training_features(t, table, 2 ** (semitones / 12)) for t in tokens]
         return TrainingMaterial(sentences, semitones, voice_f0)
@@ -231,6 +264,20 @@ class StyleInverter:
         self.pack_embeddings()
         shared_decoder(self.engine.model_dir)
         shared_encoder()
+
+    def _long_term_log_mel(self, samples: np.ndarray, sample_rate: int, band_rate: int | None, encoder):  # noqa: ANN001, ANN202
+        """The reference's mean log-mel (in the band it has), the target of the long-term term; None when unused."""
+        import torch
+
+        from soundclone.speech.speaker_encoder import resample_tensor
+
+        if not self.settings.long_term_weight:
+            return None
+        audio = torch.from_numpy(np.asarray(samples, np.float32))
+        if band_rate:
+            audio = resample_tensor(resample_tensor(audio, sample_rate, band_rate), band_rate, sample_rate)
+        with torch.no_grad():
+            return _log_mel(encoder, audio, sample_rate).mean(dim=0)
 
     # -- pack embeddings (cached per model) -------------------------------------------------------
 
@@ -324,21 +371,34 @@ class _Optimization:
     the band both share instead of trying to make full-band speech sound muffled."""
 
     def __init__(self, inverter: StyleInverter, target, band_rate: int | None, progress: Progress | None,  # noqa: ANN001
-                 total_steps: int) -> None:
+                 total_steps: int, long_term=None) -> None:  # noqa: ANN001
         from soundclone.speech.kokoro.differentiable import shared_decoder
         from soundclone.speech.speaker_encoder import shared_encoder
 
         self.inverter, self.settings, self.engine = inverter, inverter.settings, inverter.engine
         self.target, self.band_rate, self.progress, self.total_steps = target, band_rate, progress, total_steps
+        self.long_term = long_term
         self.decoder = shared_decoder(self.engine.model_dir)
         self.encoder = shared_encoder()
         self.done = 0
 
-    def begin(self, pack: str, material: TrainingMaterial) -> _Run:
+    def begin(self, pack: str, material: TrainingMaterial, offset: np.ndarray | None = None) -> _Run:
         import torch
 
-        offset = torch.zeros(TIMBRE_DIMS, requires_grad=True)
+        start = torch.zeros(TIMBRE_DIMS) if offset is None else torch.from_numpy(offset.astype(np.float32))
+        offset = start.clone().requires_grad_(True)
         return _Run(pack, material, offset, torch.optim.Adam([offset], lr=self.settings.learning_rate))
+
+    def voice_audio(self, run: _Run) -> np.ndarray:
+        """The audio the voice made in the last steps; with no steps, the training sentences decoded once."""
+        import torch
+
+        if run.late_audio:
+            return np.concatenate(run.late_audio)
+        with torch.no_grad():
+            return np.concatenate([self.decoder(torch.from_numpy(s.text), torch.from_numpy(s.f0), torch.from_numpy(s.energy),
+                                                torch.from_numpy(s.style_row)).numpy().reshape(-1)
+                                   for s in run.sentences])
 
     def advance(self, run: _Run, until: int) -> None:
         while run.step < until:
@@ -372,13 +432,22 @@ class _Optimization:
             run.late_audio.append(audio.detach().numpy().reshape(-1))
         if self.band_rate:
             audio = resample_tensor(resample_tensor(audio, rate, self.band_rate), self.band_rate, rate)
-        embedding = self.encoder.embed_tensor(_at_output_level(audio), rate)
+        heard = _at_output_level(audio)
+        embedding = self.encoder.embed_tensor(heard, rate)
         loss = (1 - torch.dot(embedding, self.target) + self.settings.pull_toward_start * torch.sum(run.offset ** 2)
                 + self.settings.content_weight * content)
+        if self.long_term is not None:
+            mean = _log_mel(self.encoder, heard, rate).mean(dim=0)
+            loss = loss + self.settings.long_term_weight * torch.mean((mean - self.long_term) ** 2)
         run.optimizer.zero_grad()
         loss.backward()
         run.optimizer.step()
         return loss.item()
+
+
+def _offset_of(profile: VoiceProfile, pack: np.ndarray) -> np.ndarray:
+    """The timbre offset a profile made by this inverter added to its start pack (the same for every row)."""
+    return np.asarray(profile.style[0, :TIMBRE_DIMS] - pack[0, :TIMBRE_DIMS], np.float32)
 
 
 def _pitch_shift(voice_f0: float | None, reference_f0: float | None, limit: float) -> float:
