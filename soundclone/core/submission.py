@@ -19,7 +19,7 @@ from soundclone.core.state import CoreState
 from soundclone.domain import pricing
 from soundclone.domain.errors import ErrorKind, ServiceError
 from soundclone.domain.ids import new_task_id
-from soundclone.domain.records import CloneTask, ConsentTask, SpeechTask, TaskRecord, dump_record
+from soundclone.domain.records import CloneTask, ConsentTask, RefineTask, SpeechTask, TaskRecord, dump_record
 from soundclone.domain.requests import CloneRequest, ConsentRequest, SpeechRequest
 from soundclone.domain.tasks import TaskKind
 from soundclone.store import accounts, ratelimits, tasks
@@ -75,6 +75,15 @@ def submit_consent(state: CoreState, *, account_id: int, kind: TaskKind, request
         return ConsentTask(request, plan), pricing.charges_for(plan, state.settings.price_table, characters=0)
 
     return _submit(state, account_id=account_id, kind=kind, accept=accept)
+
+
+def record_refinement(session: Session, *, account_id: int, voice_id: str, now) -> str:  # noqa: ANN001
+    """A draft voice's refinement, recorded with the voice (in the caller's transaction); free. The caller sends
+    the returned task id to the background queue after commit (the reaper resends it if that is lost)."""
+    task_id = new_task_id()
+    tasks.create_task(session, task_id=task_id, account_id=account_id, kind=TaskKind.VOICE_REFINE.value,
+                      request=dump_record(RefineTask(voice_id)), cost=0, now=now, due_in=QUEUE_GRACE)
+    return task_id
 
 
 def _check_clone_enabled(session: Session, account_id: int) -> None:

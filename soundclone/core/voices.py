@@ -30,7 +30,7 @@ def resolve(session: Session, *, account_id: int, name: str, engine: str, field:
             aliases: Mapping[str, str] = NO_ALIASES) -> VoiceRef:
     own = voices.voice_for_account(session, voice_id=name, account_id=account_id)
     if own is not None:
-        return VoiceRef(CLONE, own.id)
+        return VoiceRef(CLONE, own.id, own.profile_key, own.quality)
     system = aliases.get(name, name)
     if system in system_voice_ids(engine):
         return VoiceRef(SYSTEM, system)
@@ -51,7 +51,8 @@ def use(session: Session, *, account_id: int, ref: VoiceRef, name: str, now: dat
 
 
 def clone_to_speak(session: Session, *, account_id: int, ref: VoiceRef, engine: str) -> Voice | None:
-    """The voice row a task speaks with when it runs: None for a system voice; NOT FOUND once it is gone."""
+    """The voice row a task speaks with when it runs: None for a system voice; NOT FOUND once it is gone.
+    (The profile to load is `ref.profile_key` when the task recorded one: what the API said it would use.)"""
     if ref.kind == NAMED:   # a task accepted before voices were resolved at submission
         ref = resolve(session, account_id=account_id, name=ref.id, engine=engine, field="voice")
     if ref.kind == SYSTEM:

@@ -20,6 +20,15 @@ def profile_key(voice_id: str) -> str:
     return f"voices/{voice_id}.profile"
 
 
+def refined_profile_key(voice_id: str) -> str:
+    return f"voices/{voice_id}.refined.profile"
+
+
+def reference_speech_key(voice_id: str) -> str:
+    """The reference's speech (16 kHz float32, .npy), kept until the voice is refined."""
+    return f"voices/{voice_id}.reference.npy"
+
+
 def archive_key(file_id: int) -> str:
     return f"files/{file_id}.tar"
 

@@ -46,6 +46,7 @@ class PricePlan(str, enum.Enum):
     OPENAI_SPEECH = "openai-speech"            # characters
     OPENAI_VOICE = "openai-voice"              # free (a voice needs a verified consent)
     OPENAI_CONSENT = "openai-consent"          # free
+    SERVICE_REFINE = "service-refine"          # free: the refinement of a voice already paid for
 
     @property
     def counts_characters(self) -> bool:
@@ -101,7 +102,7 @@ def charges_for(plan: PricePlan, table: PriceTable, *, characters: int,
         return (table.charge(SPEECH_CHARS, characters),) if characters else ()
     if plan is PricePlan.OPENAI_SPEECH:
         return (table.charge(OPENAI_CHARS, characters),)
-    if plan in (PricePlan.OPENAI_VOICE, PricePlan.OPENAI_CONSENT):
+    if plan in (PricePlan.OPENAI_VOICE, PricePlan.OPENAI_CONSENT, PricePlan.SERVICE_REFINE):
         return ()
     return speech_charges(table, characters, first_use_of_clone=first_use_of_clone)
 

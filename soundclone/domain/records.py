@@ -40,6 +40,8 @@ class VoiceRef:
 
     kind: str     # "clone": a voice row's id; "system": a system voice id; "named": resolve by name when run
     id: str
+    profile_key: str | None = None   # a clone's profile as it was when the task was accepted (draft or refined)
+    quality: str | None = None       # that profile's stage
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,22 @@ class ConsentTask:
     wire: dict[str, Any] = field(default_factory=dict)
 
 
-TaskRecord = SpeechTask | CloneTask | ConsentTask
+@dataclass(frozen=True)
+class RefineTask:
+    voice_id: str
+    plan: PricePlan = PricePlan.SERVICE_REFINE
+    wire: dict[str, Any] = field(default_factory=dict)
+
+
+TaskRecord = SpeechTask | CloneTask | ConsentTask | RefineTask
 
 
 def dump_record(record: TaskRecord) -> dict:
     if isinstance(record, SpeechTask):
         return {"v": FORMAT, "op": "speech", "plan": record.plan.value, "voice": vars(record.voice),
                 "speech": _dump_speech(record.request), "wire": record.wire}
+    if isinstance(record, RefineTask):
+        return {"v": FORMAT, "op": "refine", "plan": record.plan.value, "voice_id": record.voice_id, "wire": record.wire}
     if isinstance(record, ConsentTask):
         return {"v": FORMAT, "op": "consent", "plan": record.plan.value, "consent": vars(record.request),
                 "wire": record.wire}
@@ -86,6 +97,8 @@ def load_record(kind: str, data: dict) -> TaskRecord:
     plan = PricePlan(data["plan"])
     if data["op"] == "speech":
         return SpeechTask(_load_speech(data["speech"]), VoiceRef(**data["voice"]), plan, data.get("wire", {}))
+    if data["op"] == "refine":
+        return RefineTask(data["voice_id"], plan, data.get("wire", {}))
     if data["op"] == "consent":
         return ConsentTask(ConsentRequest(**data["consent"]), plan, data.get("wire", {}))
     return CloneTask(_load_clone(data["clone"]), plan, data.get("wire", {}))
@@ -162,6 +175,7 @@ class SpeechResult:
     subtitles_key: str | None = None
     chunks: int = 0                      # streamed pieces published
     archive_file_id: int | None = None
+    voice_quality: str | None = None     # a clone's stage when it spoke (draft, refined); None for system voices
 
     def facts(self) -> dict[str, Any]:
         """The audio's facts under the names clients read them by (MiniMax's extra_info names them so)."""
@@ -183,12 +197,18 @@ class ConsentResult:
 
 
 @dataclass(frozen=True)
+class RefineResult:
+    voice_id: str
+    refined: bool     # False when the voice was deleted before its refinement was ready
+
+
+@dataclass(frozen=True)
 class Failure:
     kind: ErrorKind
     field: str | None = None    # the request field the failure is about, when there is one
 
 
-TaskResult = SpeechResult | CloneResult | ConsentResult | Failure
+TaskResult = SpeechResult | CloneResult | ConsentResult | RefineResult | Failure
 
 
 def dump_result(result: TaskResult) -> dict:
@@ -196,6 +216,8 @@ def dump_result(result: TaskResult) -> dict:
         return {"v": FORMAT, "failure": result.kind.value, "field": result.field}
     if isinstance(result, ConsentResult):
         return {"v": FORMAT, "consent_id": result.consent_id}
+    if isinstance(result, RefineResult):
+        return {"v": FORMAT, "refined_voice": result.voice_id, "refined": result.refined}
     if isinstance(result, CloneResult):
         return {"v": FORMAT, "voice_id": result.voice_id,
                 "preview": _dump_speech_result(result.preview) if result.preview else None}
@@ -211,6 +233,8 @@ def load_result(kind: str, data: dict | None) -> TaskResult | None:
         return Failure(ErrorKind(data["failure"]), data.get("field"))
     if "consent_id" in data:
         return ConsentResult(data["consent_id"])
+    if "refined_voice" in data:
+        return RefineResult(data["refined_voice"], data["refined"])
     if "voice_id" in data:
         return CloneResult(data["voice_id"], _load_speech_result(data["preview"]) if data["preview"] else None)
     return _load_speech_result(data)
@@ -218,12 +242,12 @@ def load_result(kind: str, data: dict | None) -> TaskResult | None:
 
 def _dump_speech_result(result: SpeechResult) -> dict:
     return {"audio": vars(result.audio), "characters": result.characters, "subtitles_key": result.subtitles_key,
-            "chunks": result.chunks, "archive_file_id": result.archive_file_id}
+            "chunks": result.chunks, "archive_file_id": result.archive_file_id, "voice_quality": result.voice_quality}
 
 
 def _load_speech_result(data: dict) -> SpeechResult:
     return SpeechResult(AudioFile(**data["audio"]), data["characters"], data["subtitles_key"], data["chunks"],
-                        data["archive_file_id"])
+                        data["archive_file_id"], data.get("voice_quality"))
 
 
 # ---- rows written before format 2 ------------------------------------------------------------------

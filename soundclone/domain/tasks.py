@@ -20,6 +20,7 @@ class TaskKind(str, enum.Enum):
     OPENAI_SPEECH = "openaiSpeech"
     OPENAI_VOICE = "openaiVoice"
     OPENAI_CONSENT = "openaiConsent"
+    VOICE_REFINE = "voiceRefine"          # the service's own: a draft voice refined in the background
 
 
 SOUNDCLONE_KINDS = frozenset({TaskKind.CLONE.value, TaskKind.AUDIO.value})

@@ -16,6 +16,9 @@ from datetime import datetime, timedelta
 from soundclone.domain.errors import ErrorKind, ServiceError
 
 
+DRAFT, REFINED = "draft", "refined"   # a clone speaks as a draft within seconds, and is refined in the background
+
+
 class VoiceState(str, enum.Enum):
     PREVIEW = "preview"
     PERMANENT = "permanent"

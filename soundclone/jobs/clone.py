@@ -3,17 +3,20 @@ asked, check its speech, enroll a voice, speak its preview, and record the voice
 
 from __future__ import annotations
 
+import io
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from soundclone.core import submission
 from soundclone.domain import keys
 from soundclone.domain.cloning import ANALYSIS_RATE, PROMPT_CHARS_PER_S, SpeechRule
 from soundclone.domain.errors import ErrorKind
 from soundclone.domain.ids import voice_id_for_task
 from soundclone.domain.records import CloneResult, CloneTask
+from soundclone.domain.voices import DRAFT, REFINED
 from soundclone.domain.requests import CloneRequest, CloneSource
 from soundclone.domain.text import spoken_units
 from soundclone.jobs.context import JobContext, TaskFailure
@@ -33,21 +36,36 @@ def run_clone(ctx: JobContext, task: Task, record: CloneTask) -> CloneResult:
     reference, material = _material(ctx, request)
     speaker_score = _consenting_speaker(ctx, task.account_id, request.consent_id, reference) \
         if request.consent_id else None
-    profile = ctx.engine.enroll(material, ANALYSIS_RATE)
+    profile = ctx.engine.enroll_draft(material, ANALYSIS_RATE)
     voice_id = voice_id_for_task(task.id)
     ctx.blobs.put(keys.profile_key(voice_id), profile.to_bytes())
+    refines = ctx.settings.refine_steps > 0
+    if refines:   # the speech it was drafted from, until the refinement has used it
+        ctx.blobs.put(keys.reference_speech_key(voice_id), _npy(material))
     preview = None
     if request.preview is not None:
         preview = speak(ctx, task, replace(request.preview, voice=voice_id), profile)
+        preview = replace(preview, voice_quality=DRAFT if refines else REFINED)
     with transaction(ctx.sessions) as session:
         voices.create_voice(
             session, voice_id=voice_id, account_id=task.account_id, engine=ctx.engine.name,
             profile_key=keys.profile_key(voice_id), source_task_id=task.id, now=ctx.clock(), name=request.name,
             lifetime_days=request.lifetime.days, permanent=request.lifetime.permanent_from_start,
             label=request.label, consent_id=request.consent_id, speaker_score=speaker_score,
-            dialect=record.plan.dialect,
+            dialect=record.plan.dialect, quality=DRAFT if refines else REFINED,
+            reference_key=keys.reference_speech_key(voice_id) if refines else None,
         )
+        refinement = submission.record_refinement(session, account_id=task.account_id, voice_id=voice_id,
+                                                  now=ctx.clock()) if refines else None
+    if refinement is not None:
+        ctx.enqueue_background(refinement)
     return CloneResult(voice_id, preview)
+
+
+def _npy(samples: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(samples, np.float32), allow_pickle=False)
+    return buffer.getvalue()
 
 
 def reference_speech(samples: np.ndarray, rule: SpeechRule) -> np.ndarray:

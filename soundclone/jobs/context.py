@@ -11,6 +11,7 @@ from soundclone.clock import Clock
 from soundclone.domain.errors import ErrorKind
 from soundclone.media.decode import DecodeLimits
 from soundclone.media.fetch import FetchPolicy, Resolver
+from soundclone.core.state import Enqueuer
 from soundclone.settings import Settings
 from soundclone.store.bus import Bus, task_channel
 from soundclone.speech.engine import Engine
@@ -28,6 +29,11 @@ class JobContext:
     decode_limits: DecodeLimits
     resolver: Resolver | None = None
     bus: Bus | None = None          # tells waiting API processes about chunks and finished tasks
+    background: Enqueuer | None = None   # the queue of long, low-priority work (refinements)
+
+    def enqueue_background(self, task_id: str) -> None:
+        if self.background is not None:
+            self.background.enqueue(task_id)
 
     def announce(self, task_id: str, message: str) -> None:
         if self.bus is not None:

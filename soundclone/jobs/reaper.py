@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from soundclone.domain.tasks import TaskKind
 from soundclone.domain.voices import LIFETIMES
 from soundclone.jobs.context import JobContext
 from soundclone.jobs.runner import fail_and_refund
@@ -19,9 +20,10 @@ from soundclone.store.queue import TaskQueue
 
 log = logging.getLogger(__name__)
 RATE_WINDOWS_KEPT_S = 3600
+BACKGROUND_KINDS = frozenset({TaskKind.VOICE_REFINE.value})
 
 
-def reap(ctx: JobContext, queue: TaskQueue) -> int:
+def reap(ctx: JobContext, queue: TaskQueue, background: TaskQueue | None = None) -> int:
     now = ctx.clock()
     requeued = 0
     with transaction(ctx.sessions) as session:
@@ -30,9 +32,9 @@ def reap(ctx: JobContext, queue: TaskQueue) -> int:
         for lifetime in LIFETIMES:   # e.g. MiniMax deletes a clone nobody used within 7 days
             if lifetime.deleted_on_expiry:
                 voices.delete_expired(session, now=now, lifetime_days=lifetime.days)
-    queue_empty = queue.pending() == 0 if overdue else False
     for task in overdue:
-        if task.status == tasks.QUEUED and not queue_empty:
+        lane = background if background is not None and task.kind in BACKGROUND_KINDS else queue
+        if task.status == tasks.QUEUED and lane.pending() != 0:
             continue
         if task.status == tasks.PROCESSING and task.attempts >= ctx.settings.task_max_attempts:
             fail_and_refund(ctx, task.id, f"the task was interrupted {task.attempts} times; it was refunded, please try again")
@@ -40,7 +42,7 @@ def reap(ctx: JobContext, queue: TaskQueue) -> int:
         with transaction(ctx.sessions) as session:
             moved = tasks.postpone(session, task_id=task.id, seen_due_at=task.due_at, now=now, by=ctx.lease)
         if moved:
-            queue.enqueue(task.id)
+            lane.enqueue(task.id)
             requeued += 1
             log.info("task %s (%s) re-enqueued", task.id, task.status)
     return requeued

@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from soundclone.domain.errors import ErrorKind, ServiceError
-from soundclone.domain.records import CloneTask, ConsentTask, Failure, TaskRecord, dump_result, load_record
+from soundclone.domain.records import (
+    CloneTask, ConsentTask, Failure, RefineTask, SpeechTask, TaskRecord, dump_result, load_record,
+)
 from soundclone.jobs.clone import run_clone
 from soundclone.jobs.consent import run_consent
+from soundclone.jobs.refine import run_refine
 from soundclone.jobs.context import JobContext, TaskFailure
 from soundclone.jobs.speech import run_speech
 from soundclone.media.deepfilter import NoiseModelMissingError
@@ -34,14 +37,14 @@ USER_ERRORS = (TaskFailure, MediaError, SpeechError, ServiceError)
 SERVICE_FAULTS = (ModelMissingError, NoiseModelMissingError)
 
 
-# One clone job, one speech job and one consent check, whatever the dialect that asked.
-HANDLERS: dict[str, Handler] = {"clone": run_clone, "speech": run_speech, "consent": run_consent}
+# One clone job, one speech job and one consent check, whatever the dialect that asked; and refinements.
+HANDLERS: dict[str, Handler] = {"clone": run_clone, "speech": run_speech, "consent": run_consent,
+                                "refine": run_refine}
+OPERATIONS = {CloneTask: "clone", ConsentTask: "consent", RefineTask: "refine", SpeechTask: "speech"}
 
 
 def operation(record: TaskRecord) -> str:
-    if isinstance(record, CloneTask):
-        return "clone"
-    return "consent" if isinstance(record, ConsentTask) else "speech"
+    return OPERATIONS[type(record)]
 
 
 def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDLERS) -> None:

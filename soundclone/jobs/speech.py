@@ -34,15 +34,17 @@ ARCHIVE_PURPOSE = "t2a_async"
 
 
 def run_speech(ctx: JobContext, task: Task, record: SpeechTask) -> SpeechResult:
-    return speak(ctx, task, record.request, _profile(ctx, task.account_id, record))
+    profile, quality = _profile(ctx, task.account_id, record)
+    return replace(speak(ctx, task, record.request, profile), voice_quality=quality)
 
 
-def _profile(ctx: JobContext, account_id: int, record: SpeechTask) -> VoiceProfile:
+def _profile(ctx: JobContext, account_id: int, record: SpeechTask) -> tuple[VoiceProfile, str | None]:
     with transaction(ctx.sessions) as session:
         voice = core_voices.clone_to_speak(session, account_id=account_id, ref=record.voice, engine=ctx.engine.name)
     if voice is None:
-        return ctx.engine.system_voices()[record.voice.id]
-    return VoiceProfile.from_bytes(ctx.blobs.get(voice.profile_key))
+        return ctx.engine.system_voices()[record.voice.id], None
+    key, quality = record.voice.profile_key or voice.profile_key, record.voice.quality or voice.quality
+    return VoiceProfile.from_bytes(ctx.blobs.get(key)), quality
 
 
 def speak(ctx: JobContext, task: Task, request: SpeechRequest, profile: VoiceProfile) -> SpeechResult:

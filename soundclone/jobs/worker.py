@@ -23,8 +23,7 @@ from soundclone.settings import Settings
 from soundclone.speech.engine import Engine, load_engine
 from soundclone.store.blobs import LocalBlobStore
 from soundclone.store.db import make_engine, make_sessionmaker
-from soundclone.store.bus import QUEUE_CHANNEL
-from soundclone.store.queue import TaskQueue, bus_for, create_queue
+from soundclone.store.queue import BACKGROUND, TaskQueue, bus_for, create_queue
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +35,13 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 class Worker:
     context: JobContext
     queue: TaskQueue
+    background: TaskQueue
 
     def run_one(self, task_id: str) -> None:
         run_task(self.context, task_id)
 
     def reap_once(self) -> int:
-        return reap(self.context, self.queue)
+        return reap(self.context, self.queue, self.background)
 
     def serve(self) -> None:
         """Consume until SIGINT/SIGTERM; the reaper runs beside the consumers."""
@@ -49,8 +49,10 @@ class Worker:
         for number in STOP_SIGNALS:
             signal.signal(number, lambda *_: stop.set())
         threads = [threading.Thread(target=self._reap_until, args=(stop,), name="reaper", daemon=True)]
-        threads += [threading.Thread(target=self._consume_until, args=(stop,), name=f"consumer-{n}", daemon=True)
-                    for n in range(self.context.settings.workers)]
+        threads += [threading.Thread(target=self._consume_until, args=(self.queue, stop), name=f"consumer-{n}",
+                                     daemon=True) for n in range(self.context.settings.workers)]
+        threads.append(threading.Thread(target=self._consume_until, args=(self.background, stop), name="background",
+                                        daemon=True))
         for thread in threads:
             thread.start()
         log.info("worker ready (engine %s)", self.context.engine.name)
@@ -59,15 +61,15 @@ class Worker:
         for thread in threads[1:]:
             thread.join()
 
-    def _consume_until(self, stop: threading.Event) -> None:
-        with self.queue.bus.listen([QUEUE_CHANNEL]) as wake:
+    def _consume_until(self, queue: TaskQueue, stop: threading.Event) -> None:
+        with queue.bus.listen([queue.channel]) as wake:
             while not stop.is_set():
-                message = self.queue.huey.dequeue()
+                message = queue.huey.dequeue()
                 if message is None:
                     wake.wait(FALLBACK_POLL_S)
                     continue
                 try:
-                    self.queue.huey.execute(message)
+                    queue.huey.execute(message)
                 except Exception:
                     log.exception("task message %s failed outside its task", message.id)
 
@@ -95,10 +97,11 @@ def create_worker(
                              draft_steps=settings.draft_steps, refine_steps=settings.refine_steps)
         engine.prepare()
         check_models(settings)
+    background = create_queue(settings, handler=lambda task_id: run_task(context, task_id), lane=BACKGROUND)
     context = JobContext(
         settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,
         fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings), resolver=resolver,
-        bus=bus_for(settings),
+        bus=bus_for(settings), background=background,
     )
     queue = create_queue(settings, handler=lambda task_id: run_task(context, task_id))
-    return Worker(context=context, queue=queue)
+    return Worker(context=context, queue=queue, background=background)

@@ -97,6 +97,8 @@ class Voice(Base):
     consent_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     speaker_score: Mapped[float | None] = mapped_column(Float, nullable=True)   # sample vs consent speaker
     dialect: Mapped[str | None] = mapped_column(String(16), nullable=True)     # which API made it
+    quality: Mapped[str] = mapped_column(String(16), default="refined")         # draft until refined (domain.voices)
+    reference_key: Mapped[str | None] = mapped_column(String(300), nullable=True)  # speech kept until refined
 
 
 class Consent(Base):

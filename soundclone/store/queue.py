@@ -16,6 +16,7 @@ from soundclone.settings import Settings
 from soundclone.store.bus import QUEUE_CHANNEL, Bus, create_bus
 
 QUEUE_NAME = "soundclone"
+BACKGROUND = "background"   # a second queue for long, low-priority work (voice refinements), its own consumer
 RUN_TASK = "soundclone.run_task"
 
 
@@ -24,17 +25,19 @@ class TaskQueue:
     huey: Huey
     _run: Callable
     bus: Bus
+    channel: str = QUEUE_CHANNEL
 
     def enqueue(self, task_id: str) -> None:
         self._run(task_id)
-        self.bus.publish(QUEUE_CHANNEL, task_id)
+        self.bus.publish(self.channel, task_id)
 
     def pending(self) -> int:
         return self.huey.pending_count()
 
 
-def create_queue(settings: Settings, handler: Callable[[str], None] | None = None) -> TaskQueue:
-    huey = _make_huey(settings)
+def create_queue(settings: Settings, handler: Callable[[str], None] | None = None, *, lane: str = "") -> TaskQueue:
+    """The main queue, or with `lane=BACKGROUND` the background one."""
+    huey = _make_huey(settings, f"{QUEUE_NAME}-{lane}" if lane else QUEUE_NAME)
 
     def run_task(task_id: str) -> None:
         if handler is None:
@@ -42,7 +45,8 @@ def create_queue(settings: Settings, handler: Callable[[str], None] | None = Non
         handler(task_id)
 
     wrapper = huey.task(name=RUN_TASK)(run_task)
-    return TaskQueue(huey=huey, _run=wrapper, bus=bus_for(settings))
+    return TaskQueue(huey=huey, _run=wrapper, bus=bus_for(settings),
+                     channel=f"{QUEUE_CHANNEL}-{lane}" if lane else QUEUE_CHANNEL)
 
 
 def bus_for(settings: Settings) -> Bus:
@@ -50,10 +54,10 @@ def bus_for(settings: Settings) -> Bus:
                       data_dir=settings.data_dir)
 
 
-def _make_huey(settings: Settings) -> Huey:
+def _make_huey(settings: Settings, name: str) -> Huey:
     if settings.queue_url.startswith("redis://"):
-        return RedisHuey(QUEUE_NAME, url=settings.queue_url, results=False)
+        return RedisHuey(name, url=settings.queue_url, results=False)
     if settings.queue_url != "sqlite":
         raise ValueError(f"SOUNDCLONE_QUEUE_URL must be 'sqlite' or a redis:// URL; got {settings.queue_url!r}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(settings.data_dir / "queue.db"), results=False)
+    return SqliteHuey(name, filename=str(settings.data_dir / "queue.db"), results=False)

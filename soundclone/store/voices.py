@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from soundclone.domain.voices import PREVIEW
+from soundclone.domain.voices import PREVIEW, REFINED
 from soundclone.store.models import Voice
 
 
@@ -15,6 +15,7 @@ def create_voice(
     session: Session, *, voice_id: str, account_id: int, engine: str, profile_key: str, source_task_id: str, now: datetime,
     name: str | None = None, lifetime_days: int = PREVIEW.days, permanent: bool = False, label: str | None = None,
     consent_id: str | None = None, speaker_score: float | None = None, dialect: str | None = None,
+    quality: str = REFINED, reference_key: str | None = None,
 ) -> Voice:
     """Idempotent: a clone task that runs again finds the voice it made the first time."""
     existing = session.get(Voice, voice_id)
@@ -24,6 +25,7 @@ def create_voice(
         id=voice_id, account_id=account_id, engine=engine, profile_key=profile_key,
         source_task_id=source_task_id, permanent=permanent, created_at=now, deleted_at=None, name=name,
         lifetime_days=lifetime_days, label=label, consent_id=consent_id, speaker_score=speaker_score, dialect=dialect,
+        quality=quality, reference_key=reference_key,
     )
     session.add(voice)
     session.flush()
@@ -70,3 +72,12 @@ def get_voice(session: Session, *, voice_id: str) -> Voice | None:
 
 def make_permanent(session: Session, *, voice_id: str) -> None:
     session.execute(update(Voice).where(Voice.id == voice_id).values(permanent=True))
+
+
+def refined(session: Session, *, voice_id: str, profile_key: str) -> bool:
+    """Point a draft voice at its refined profile; False when the voice is gone (deleted meanwhile)."""
+    result = session.execute(
+        update(Voice).where(Voice.id == voice_id, Voice.deleted_at.is_(None))
+        .values(profile_key=profile_key, quality=REFINED, reference_key=None)
+    )
+    return result.rowcount == 1

@@ -39,3 +39,13 @@ def test_the_reference_and_the_console_come_from_the_service_itself(client):
     assert "cdn" not in docs.lower() and "/static/docs/swagger-ui-bundle.js" in docs
     assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
     assert client.get("/").headers["content-type"].startswith("text/html")
+
+
+def test_every_kind_of_task_is_listed_including_the_services_own(client, sessions, customer, clock):
+    from soundclone.core import submission
+
+    with transaction(sessions) as session:
+        submission.record_refinement(session, account_id=customer.account_id, voice_id="model_" + "9" * 32, now=clock())
+    listed = client.get("/api/v1/tasks", headers=customer.headers).json()["data"]
+    assert [(t["kind"], t["dialect"], t["cost"], t["voice_id"]) for t in listed] == [
+        ("voiceRefine", "service", 0, "model_" + "9" * 32)]

@@ -55,10 +55,11 @@ def test_the_accounts_own_clone_comes_before_a_system_voice_of_the_same_name(sta
         voices.create_voice(session, voice_id="model_" + "a" * 32, account_id=customer.account_id, engine="kokoro",
                             profile_key="voices/x.profile", source_task_id="audio_x", now=clock(), name="af_heart")
     mine = submit(state, customer, key_id_of(sessions, customer), speech("af_heart"))
-    assert mine.request["voice"] == {"kind": "clone", "id": "model_" + "a" * 32}
+    assert mine.request["voice"] == {"kind": "clone", "id": "model_" + "a" * 32, "profile_key": "voices/x.profile",
+                                     "quality": "refined"}
     stranger = make_customer(sessions, balance=10**9, now=clock())
     theirs = submit(state, stranger, key_id_of(sessions, stranger), speech("af_heart"))
-    assert theirs.request["voice"] == {"kind": "system", "id": "af_heart"}
+    assert theirs.request["voice"] == {"kind": "system", "id": "af_heart", "profile_key": None, "quality": None}
 
 
 def test_an_unknown_voice_is_not_found_under_the_field_the_dialect_named(state, sessions, clock):

@@ -14,7 +14,7 @@ from soundclone.core.tasks import view
 from soundclone.domain import consent
 from soundclone.domain.languages import ALL_LANGUAGES
 from soundclone.domain.pricing import MICROS_PER_UNIT
-from soundclone.domain.records import CloneResult, Failure, SpeechResult
+from soundclone.domain.records import CloneResult, Failure, RefineResult, SpeechResult
 from soundclone.domain.system_voices import system_voices
 from soundclone.domain.voices import VoiceClock
 from soundclone.store import accounts, tasks, voices
@@ -85,7 +85,7 @@ def own_voices(state: StateDep, caller: CallerDep) -> dict:
 def voice_object(row) -> dict:  # noqa: ANN001
     clock = VoiceClock(row.created_at, row.permanent, timedelta(days=row.lifetime_days))
     return {"id": row.id, "name": row.label or row.name or row.id, "created_at": int(row.created_at.timestamp()),
-            "permanent": row.permanent, "dialect": row.dialect, "consent": row.consent_id,
+            "permanent": row.permanent, "dialect": row.dialect, "consent": row.consent_id, "quality": row.quality,
             "expires_at": int(clock.expires_at.timestamp()) if clock.expires_at else None}
 
 
@@ -94,7 +94,8 @@ def task_object(state: ApiState, row: Task) -> dict:
     item = {"id": row.id, "kind": row.kind, "dialect": _dialect(row.kind), "status": row.status, "error": row.error,
             "cost": row.cost, "created_at": int(row.created_at.timestamp()),
             "updated_at": int(row.updated_at.timestamp()), "audio_url": None, "subtitles_url": None,
-            "voice_id": None, "characters": getattr(task.record.request, "characters", 0)}
+            "voice_id": getattr(task.record, "voice_id", None),
+            "characters": getattr(getattr(task.record, "request", None), "characters", 0)}
     speech = task.result
     if isinstance(speech, CloneResult):
         item["voice_id"], speech = speech.voice_id, speech.preview
@@ -102,6 +103,8 @@ def task_object(state: ApiState, row: Task) -> dict:
         now = state.clock()
         item["audio_url"] = state.signer.url(speech.audio.key, now)
         item["subtitles_url"] = state.signer.url(speech.subtitles_key, now) if speech.subtitles_key else None
+    if isinstance(task.result, RefineResult):
+        item["refined"] = task.result.refined
     if isinstance(task.result, Failure):
         item["error_kind"] = task.result.kind.value
     return item

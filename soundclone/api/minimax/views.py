@@ -25,9 +25,12 @@ def trace_id(task: TaskView) -> str:
 
 def extra_info(result: SpeechResult, wire: dict) -> dict:
     facts = result.facts()
-    return {**{k: v for k, v in facts.items() if k != "usage_characters"},
+    info = {**{k: v for k, v in facts.items() if k != "usage_characters"},
             "invisible_character_ratio": wire.get("invisible_character_ratio", 0.0),
             "usage_characters": facts["usage_characters"], "word_count": wire.get("word_count", 0)}
+    if result.voice_quality is not None:   # an extension: a clone speaks as a draft until it is refined
+        info["voice_quality"] = result.voice_quality
+    return info
 
 
 def audio_reply(state: ApiState, task: TaskView) -> dict:

@@ -66,6 +66,8 @@ def speech(body: SpeechBody, state: StateDep, caller: CallerDep) -> StreamingRes
     pieces = streams.chunks(state, view, timeout_s=state.settings.sync_timeout_s)
     first = next(pieces)     # a failure before any audio is still an HTTP error, not a broken stream
     headers = _speech_headers(view.id, asked)
+    if view.record.voice.quality:
+        headers["x-soundclone-voice-quality"] = view.record.voice.quality
     if asked.sse:
         return StreamingResponse(_events(first, pieces, asked.request.characters), media_type="text/event-stream",
                                  headers=headers)
@@ -254,7 +256,8 @@ def delete_voice(voice_id: str, state: StateDep, caller: CallerDep) -> dict:
 
 def voice_object(row: VoiceRow) -> dict:
     return {"id": row.id, "object": "audio.voice", "created_at": int(row.created_at.timestamp()),
-            "name": row.label or row.name or row.id, "type": "audio_sample", "consent": row.consent_id}
+            "name": row.label or row.name or row.id, "type": "audio_sample", "consent": row.consent_id,
+            "quality": row.quality}
 
 
 def _own_voice(state: ApiState, account_id: int, voice_id: str) -> VoiceRow:

@@ -75,6 +75,8 @@ class Voice(BaseModel):
     name: str
     type: Literal["audio_sample"] = "audio_sample"
     consent: str | None = Field(None, description="an extension: the consent the voice was made with")
+    quality: Literal["draft", "refined"] | None = Field(
+        None, description="an extension: draft (it speaks at once) until refined in the background (minutes)")
 
 
 class VoiceDeleted(BaseModel):

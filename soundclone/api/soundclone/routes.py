@@ -66,6 +66,9 @@ class TaskData(BaseModel):
     audioUrl: str | None = None
     subtitleFile: str | None = None
     error: str | None = None
+    voiceQuality: Literal["draft", "refined"] | None = Field(
+        None, description="an extension: the stage of the cloned voice that spoke (a clone speaks as a draft "
+                          "within seconds and is refined in the background)")
 
 
 class ErrorEnvelope(BaseModel):
@@ -132,6 +135,7 @@ def task_view(state: ApiState, task: TaskView) -> dict:
     if isinstance(speech, SpeechResult):
         now = state.clock()
         view["audioUrl"] = state.signer.url(speech.audio.key, now)
+        view["voiceQuality"] = speech.voice_quality
         if speech.subtitles_key:
             view["subtitleFile"] = state.signer.url(speech.subtitles_key, now)
     return view
