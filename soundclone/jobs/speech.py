@@ -31,6 +31,7 @@ from soundclone.store.db import transaction
 from soundclone.store.models import Task
 
 ARCHIVE_PURPOSE = "t2a_async"
+FIRST_PIECE_S = 0.5   # a stream's first audio: about this much speech, decoded before the rest of its sentence
 
 
 def run_speech(ctx: JobContext, task: Task, record: SpeechTask) -> SpeechResult:
@@ -51,7 +52,10 @@ def speak(ctx: JobContext, task: Task, request: SpeechRequest, profile: VoicePro
     rate = ctx.engine.sample_rate
     modify = _voice_modify(request)
     publish = _Publisher(ctx, task.id, request, modify) if request.stream else None
-    rendering = render_script(ctx.engine, request.script, profile, synthesis_options(request), on_audio=publish)
+    options = synthesis_options(request)
+    if request.stream:
+        options = replace(options, first_piece_s=FIRST_PIECE_S)
+    rendering = render_script(ctx.engine, request.script, profile, options, on_audio=publish)
     # a stream's whole audio is the pieces it sent: the effects run once and the two never disagree
     samples = np.concatenate(publish.pieces) if publish and publish.pieces else effects.apply(rendering.samples, rate, modify)
     if request.watermark:

@@ -41,6 +41,7 @@ class AudioChunk:
     sample_rate: int
     text: str
     words: tuple[WordTiming, ...]
+    continues: bool = False   # the next chunk is the rest of this sentence: join them without a gap or fades
 
     @property
     def duration_s(self) -> float:
@@ -54,6 +55,7 @@ class SynthesisOptions:
     pitch: int = 0
     volume: float = 1.0
     emotion: str = "neutral"
+    first_piece_s: float | None = None   # stream: the first sentence's first ~this many seconds as a chunk of its own
 
     def __post_init__(self) -> None:
         if self.language != AUTO_LANGUAGE and self.language not in LANGUAGES:

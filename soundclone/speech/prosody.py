@@ -81,12 +81,13 @@ ACTIVE_BELOW_PEAK_DB = 40.0
 ANALYSIS_BLOCK = 480  # 20 ms at 24 kHz
 
 
-def normalize_loudness(samples: np.ndarray, gain: float) -> np.ndarray:
-    """Bring the active (non-silent) part to TARGET_RMS_DBFS, apply `gain`, then soft-limit peaks."""
+def normalize_loudness(samples: np.ndarray, gain: float, *, like: np.ndarray | None = None) -> np.ndarray:
+    """Bring the active (non-silent) part to TARGET_RMS_DBFS, apply `gain`, then soft-limit peaks. With `like`
+    (an earlier piece of the same sentence), the level is measured on that piece, so the two stay level."""
     audio = np.asarray(samples, np.float32)
     if not audio.size or not np.any(audio):
         return audio
-    rms = _active_rms(audio)
+    rms = _active_rms(np.asarray(like if like is not None else audio, np.float32))
     scaled = audio * (10 ** (TARGET_RMS_DBFS / 20) / max(rms, 1e-6)) * gain
     return soft_limit(scaled)
 

@@ -49,6 +49,14 @@ CALIBRATION_LANGUAGE = "en"
 VOICE_F0_LIMITS_HZ = (40.0, 1000.0)
 NEUTRAL_F0_RANGE = 1.0
 DEFAULT_F0_CENTER_HZ = 200.0  # cancels out with the neutral range; the centre of a voice with no voiced F0
+# A stream's first sentence may be decoded in two windows so its first audio leaves early. The decoder then
+# sees a shorter stretch (its instance norms' statistics differ a little, about 3 dB per band on the first
+# window); it gets CONTEXT_FRAMES of the other side beyond the cut, the cut falls on a word boundary, and the
+# two windows cross-fade there.
+CONTEXT_FRAMES = 8
+LEAD_FRAMES = 4               # of the leading pad's silence, only this much is decoded for the first window
+MIN_REST_S = 0.6              # a sentence whose rest after the cut would be shorter is decoded whole
+CROSSFADE_S = 0.01
 
 
 @dataclass
@@ -121,8 +129,15 @@ class KokoroEngine:
         f0_center = self.voice_f0_hz(voice) if f0_range != NEUTRAL_F0_RANGE else DEFAULT_F0_CENTER_HZ
         speed, stretch_by = tempo.split_rate(float(np.clip(options.speed * prosody.rate, *RATE_LIMITS)))
         gain = options.volume * 10 ** (prosody.gain_db / 20)
-        for sentence in split_sentences(text):
+        first_piece_s = options.first_piece_s if stretch_by == 1.0 else None
+        for index, sentence in enumerate(split_sentences(text)):
             words = self.words(sentence, language)
+            if index == 0 and first_piece_s:
+                split = self._speak_in_windows(words, voice, sentence, first_piece_s, gain, speed=speed,
+                                               f0_scale=f0_scale, f0_range=f0_range, f0_center=f0_center)
+                if split is not None:
+                    yield from split
+                    continue
             chunk = self.speak_words(words, voice.style, speed=speed, f0_scale=f0_scale,
                                      f0_range=f0_range, f0_center=f0_center)
             if chunk is None:
@@ -131,6 +146,70 @@ class KokoroEngine:
             if voice.equalizer_db:
                 samples = equalize(samples, self.sample_rate, voice.equalizer_db)
             yield AudioChunk(normalize_loudness(samples, gain), self.sample_rate, sentence, timings)
+
+    @cached_property
+    def decoder_session(self) -> ort.InferenceSession:
+        model = kokoro_model.decoder_model_bytes(self.model_dir / kokoro_model.EDITED_NAME)
+        return ort.InferenceSession(model, sess_options=_session_options(self.threads), providers=["CPUExecutionProvider"])
+
+    def _speak_in_windows(self, words: list[Word], voice: VoiceProfile, sentence: str, first_s: float, gain: float,
+                          *, speed: float, f0_scale: float, f0_range: float, f0_center: float,
+                          ) -> Iterator[AudioChunk] | None:
+        """The sentence decoded in windows cut at word boundaries, the first holding about `first_s` of speech and
+        each next one about twice the one before (so each is ready before the one before has been heard); None
+        when it is too short to cut (or too long for one model run)."""
+        groups = list(self._groups(words))
+        if len(groups) != 1:
+            return None
+        tokens, spans = self._tokens(groups[0])
+        feeds = kokoro_model.model_inputs(tokens, voice.style, speed=speed, f0_scale=f0_scale, f0_range=f0_range,
+                                          f0_center=f0_center)
+        durations, *decoder_inputs = self.front_session.run(
+            [kokoro_model.DURATIONS_OUTPUT, *kokoro_model.DECODER_INPUTS[:3]], feeds)
+        frame_starts = np.concatenate([[0], np.cumsum(durations.reshape(-1))]).astype(int)
+        begin = max(0, int(frame_starts[1]) - LEAD_FRAMES)     # the pad's silence is not worth decoding first
+        cuts = _cuts(spans, frame_starts, begin, first_s)
+        if not cuts:
+            return None
+        return self._windows(decoder_inputs, feeds["style"], spans, frame_starts, [begin, *cuts, int(frame_starts[-1])],
+                             voice, sentence, gain)
+
+    def _windows(self, inputs: list[np.ndarray], style: np.ndarray, spans, frame_starts: np.ndarray,  # noqa: ANN001
+                 points: list[int], voice: VoiceProfile, sentence: str, gain: float) -> Iterator[AudioChunk]:
+        rate, frame, total = self.sample_rate, kokoro_model.FRAME_SAMPLES, points[-1]
+        fade = round(CROSSFADE_S * rate)
+        ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+        carry, level = None, None
+        for index, (start, stop) in enumerate(zip(points, points[1:])):
+            first = points[0] if index == 0 else start - CONTEXT_FRAMES
+            audio = self._decode_window(inputs, style, first, min(stop + CONTEXT_FRAMES, total), voice)
+            at, until = (start - first) * frame, (stop - first) * frame
+            last = stop == total
+            piece = audio[at:until if last else until - fade]
+            if carry is not None:
+                piece = np.concatenate([carry * (1 - ramp) + audio[at - fade:at] * ramp, piece])
+            carry = None if last else audio[until - fade:until]
+            words = [span for span in spans if (index == 0 or frame_starts[span[1] - 1] >= start)
+                     and (last or frame_starts[span[1] - 1] < stop)]
+            timings = _words_in(words, frame_starts, piece, start, lead=0 if index == 0 else fade)
+            if index == 0:
+                piece, timings = _trim_start(piece, timings, rate)
+            if last:
+                piece, timings = _trim_end(piece, timings, rate)
+            level = piece if level is None else level
+            yield AudioChunk(normalize_loudness(piece, gain, like=level), rate, sentence if index == 0 else "",
+                             timings, continues=not last)
+
+    def _decode_window(self, inputs: list[np.ndarray], style: np.ndarray, first: int, last: int,
+                       voice: VoiceProfile) -> np.ndarray:
+        """Decoder frames [first, last) of a sentence, equalized (the window's own edges stay beyond the cut)."""
+        text, f0, energy = inputs
+        feeds = dict(zip(kokoro_model.DECODER_INPUTS, (
+            np.ascontiguousarray(text[..., first:last]), np.ascontiguousarray(f0[:, 2 * first:2 * last]),
+            np.ascontiguousarray(energy[:, 2 * first:2 * last]), style)))
+        (audio,) = self.decoder_session.run(["audio"], feeds)
+        audio = np.asarray(audio, np.float32).reshape(-1)
+        return equalize(audio, self.sample_rate, voice.equalizer_db) if voice.equalizer_db else audio
 
     def words(self, sentence: str, language: str) -> list[Word]:
         """The frontend's words, their phonemes in the spelling this model was trained on."""
@@ -283,6 +362,58 @@ def _session_options(threads: int) -> ort.SessionOptions:
     return options
 
 
+def _cuts(spans, frame_starts: np.ndarray, begin: int, first_s: float) -> list[int]:  # noqa: ANN001
+    """Word boundaries (where a word's separator token starts) to cut a sentence at: the first after `first_s` of
+    speech, then each after twice the window before; none that would leave less than MIN_REST_S after it."""
+    boundaries = [int(frame_starts[first - 1]) for _, first, _ in spans[1:]]
+    total, speech_start = int(frame_starts[-1]), int(frame_starts[1])
+    cuts: list[int] = []
+    wanted = speech_start + first_s / SECONDS_PER_FRAME
+    for boundary in boundaries:
+        if boundary >= wanted and (total - boundary) * SECONDS_PER_FRAME >= MIN_REST_S:
+            cuts.append(boundary)
+            wanted = boundary + 2 * (boundary - (cuts[-2] if len(cuts) > 1 else begin))
+    return cuts
+
+
+def _token_at(frame_starts: np.ndarray, frame: int) -> int:
+    """The index of the token that starts at decoder frame `frame`."""
+    return int(np.searchsorted(frame_starts, frame))
+
+
+def _words_in(spans, frame_starts: np.ndarray, audio: np.ndarray, first_frame: int, *, lead: int = 0):  # noqa: ANN001, ANN202
+    """Word timings of `spans` in a window of the sentence that starts at decoder frame `first_frame` (its audio
+    beginning `lead` samples earlier)."""
+    if not spans:
+        return []
+    shifted = frame_starts - first_frame
+    levels = _frame_levels(audio[lead:], kokoro_model.FRAME_SAMPLES)
+    silent = SILENT_FRACTION * (float(levels.max()) if len(levels) else 0.0)
+    offset = lead / kokoro_model.SAMPLE_RATE
+    return [WordTiming(t.text, t.start + offset, t.end + offset)
+            for t in _word_timings(list(spans), np.maximum(shifted, 0), levels, silent)]
+
+
+def _trim_start(audio: np.ndarray, timings, rate: int):  # noqa: ANN001, ANN202
+    """Cut leading silence (keeping a little) and move the timings with it."""
+    loud = np.flatnonzero(np.abs(audio) > QUIET_FRACTION * max(float(np.abs(audio).max(initial=0.0)), 1e-6))
+    if not len(loud):
+        return audio, tuple(timings)
+    start = max(0, loud[0] - int(LEAD_KEEP_S * rate))
+    shift = start / rate
+    return audio[start:], tuple(WordTiming(t.text, max(t.start - shift, 0.0), max(t.end - shift, 0.0)) for t in timings)
+
+
+def _trim_end(audio: np.ndarray, timings, rate: int):  # noqa: ANN001, ANN202
+    """Cut trailing silence (keeping a little); no timing goes past the end."""
+    loud = np.flatnonzero(np.abs(audio) > QUIET_FRACTION * max(float(np.abs(audio).max(initial=0.0)), 1e-6))
+    if not len(loud):
+        return audio, tuple(timings)
+    end = min(len(audio), loud[-1] + int(TAIL_KEEP_S * rate))
+    limit = end / rate
+    return audio[:end], tuple(WordTiming(t.text, min(t.start, limit), min(t.end, limit)) for t in timings)
+
+
 def _stretched(audio: np.ndarray, timings: tuple[WordTiming, ...], rate: int, factor: float):  # noqa: ANN202
     """The chunk played `factor` times as fast, its word timings moved with it."""
     if factor == 1.0:
@@ -293,19 +424,10 @@ def _stretched(audio: np.ndarray, timings: tuple[WordTiming, ...], rate: int, fa
 
 
 def _trim(audio: np.ndarray, timings: list[WordTiming], rate: int):  # noqa: ANN202
-    """Cut leading and trailing silence (keeping a little) and shift the timings with it."""
-    loud = np.flatnonzero(np.abs(audio) > QUIET_FRACTION * max(float(np.abs(audio).max()), 1e-6))
-    if not len(loud):
+    """Cut leading and trailing silence (keeping a little) and shift the timings with it; None if all silent."""
+    if not np.any(np.abs(audio) > QUIET_FRACTION * max(float(np.abs(audio).max(initial=0.0)), 1e-6)):
         return None
-    start = max(0, loud[0] - int(LEAD_KEEP_S * rate))
-    end = min(len(audio), loud[-1] + int(TAIL_KEEP_S * rate))
-    shift = start / rate
-    limit = (end - start) / rate
-    shifted = tuple(
-        WordTiming(t.text, float(min(max(t.start - shift, 0.0), limit)), float(min(max(t.end - shift, 0.0), limit)))
-        for t in timings
-    )
-    return audio[start:end], shifted
+    return _trim_end(*_trim_start(audio, timings, rate), rate)
 
 
 __all__ = ["KokoroEngine", "analysis"]

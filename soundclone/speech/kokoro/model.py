@@ -88,6 +88,32 @@ def front_model_bytes(edited: Path) -> bytes:
     return Extractor(model).extract_model(inputs, list(FRONT_OUTPUTS)).SerializeToString()
 
 
+DECODER_INPUTS = (DECODER_TEXT_OUTPUT, DECODER_F0_OUTPUT, DECODER_ENERGY_OUTPUT, "style")
+DECODER_INPUT_DIMS = {DECODER_TEXT_OUTPUT: [1, 512, "frames"], DECODER_F0_OUTPUT: [1, "points"],
+                      DECODER_ENERGY_OUTPUT: [1, "points"]}
+
+
+def decoder_model_bytes(edited: Path) -> bytes:
+    """The edited graph's decoder alone: (aligned text features, F0, energy, style) -> audio, with the inputs
+    named like the front graph's outputs. Synthesis can then decode a sentence in windows, so a stream's first
+    audio need not wait for a whole sentence (kokoro/engine.py). Built in memory; nothing new on disk."""
+    import onnx
+    from onnx import TensorProto, helper
+    from onnx.utils import Extractor
+
+    model = onnx.load(str(edited))
+    sources = {node.output[0]: node.input[0] for node in model.graph.node if node.output[0] in DECODER_INPUT_DIMS}
+    for output, dims in DECODER_INPUT_DIMS.items():
+        model.graph.value_info.append(helper.make_tensor_value_info(sources[output], TensorProto.FLOAT, dims))
+    decoder = Extractor(model).extract_model([sources[name] for name in DECODER_INPUTS[:3]] + ["style"], ["audio"])
+    for value in decoder.graph.input:       # the front graph's names, so its outputs feed this directly
+        value.name = next((name for name, source in sources.items() if source == value.name), value.name)
+    renamed = {source: name for name, source in sources.items()}
+    for node in decoder.graph.node:
+        node.input[:] = [renamed.get(name, name) for name in node.input]
+    return decoder.SerializeToString()
+
+
 def _edited_copy_is_intact(edited: Path, stamp: Path, want: dict) -> bool:
     if not (edited.exists() and stamp.exists()):
         return False
