@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-import os
 import signal
 import subprocess
 import sys
 
 import click
 
+from soundclone import logs
 from soundclone.clock import utc_now
 from soundclone.domain.pricing import MICROS_PER_UNIT
 from soundclone.settings import Settings
@@ -18,7 +17,6 @@ from soundclone.store.db import make_engine, make_sessionmaker, migrate, transac
 
 DEV_ACCOUNT = "development"
 DEV_BALANCE = 1_000 * MICROS_PER_UNIT
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 def _settings() -> Settings:
@@ -32,9 +30,7 @@ def _sessions(settings: Settings):  # noqa: ANN202
 @click.group()
 def main() -> None:
     """soundclone: self-hosted voice cloning (settings from SOUNDCLONE_* environment variables)."""
-    logging.basicConfig(level=os.environ.get("SOUNDCLONE_LOG_LEVEL", "INFO"), format=LOG_FORMAT)
-    # httpx logs whole URLs, query strings included (a customer's presigned fileUrl is a secret)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logs.configure()
 
 
 @main.command("migrate")

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     port: int = 8000
     public_base_url: str | None = None
     database_url: str | None = None
+    blob_url: str | None = None    # s3://bucket/prefix?endpoint=…&region=… for object storage; else DATA_DIR/files
     queue_url: str = "sqlite"
     secret_key: str = DEV_SECRET
 
@@ -33,6 +34,7 @@ class Settings(BaseSettings):
     refine_steps: int = Field(DEFAULT_REFINE_STEPS, ge=0, le=1000)    # more steps in the background (0: none)
     model_dir: Path | None = None
     workers: int = 1
+    worker_metrics_port: int = 0   # a worker serves Prometheus metrics here (0: not at all)
 
     allow_private_urls: bool = False
     fetch_max_bytes: int = 100 * 1024 * 1024

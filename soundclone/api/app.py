@@ -11,19 +11,20 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry
 
-from soundclone.api import account, console, files, minimax, openai, soundclone
-from soundclone.api.access_log import AccessLog
-from soundclone.api.openai import wire as openai_wire
+from soundclone.api import account, console, files, minimax, observe, openai, soundclone
 from soundclone.api.limits import BodySizeLimit
+from soundclone.api.observe import Observe
+from soundclone.api.openai import wire as openai_wire
 from soundclone.api.signing import FileSigner
 from soundclone.api.state import ApiState
 from soundclone.clock import Clock, utc_now
 from soundclone.domain.errors import ErrorKind, ServiceError
 from soundclone.settings import Settings
-from soundclone.store.blobs import LocalBlobStore
+from soundclone.store.blobs import create_blob_store
 from soundclone.store.db import make_engine, make_sessionmaker
-from soundclone.store.queue import TaskQueue, create_queue
+from soundclone.store.queue import BACKGROUND, TaskQueue, create_queue
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
         settings=settings,
         sessions=make_sessionmaker(make_engine(settings.resolved_database_url)),
         queue=queue or create_queue(settings),
-        blobs=LocalBlobStore(settings.blob_dir),
+        blobs=create_blob_store(settings.blob_url, settings.blob_dir),
         signer=FileSigner(settings.secret_key, settings.resolved_public_base_url, settings.file_url_ttl_s),
         clock=clock,
     )
@@ -83,13 +84,10 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
         larger={UPLOAD_PATH: settings.max_upload_bytes,
                 **{path: openai_wire.FILE_LIMIT_BYTES + MULTIPART_OVERHEAD_BYTES for path in OPENAI_UPLOAD_PATHS}},
     )
-    app.add_middleware(AccessLog)
+    registry = CollectorRegistry()
+    app.add_middleware(Observe, registry=registry)
+    observe.install(app, state, registry, background=create_queue(settings, lane=BACKGROUND))
     _install_error_handlers(app)
-
-    @app.get("/healthz", tags=["service"], summary="Liveness")
-    def healthz() -> dict:
-        return {"status": "ok"}
-
     return app
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 
 from soundclone.api.deps import StateDep
 from soundclone.api.signing import FILES_PATH
@@ -20,8 +20,8 @@ router = APIRouter(tags=["files"])
                403: {"description": "the link is tampered with or expired"},
                404: {"description": "no such path"}},
 )
-def download(key: str, expires: int, signature: str, state: StateDep) -> FileResponse:
+def download(key: str, expires: int, signature: str, state: StateDep) -> StreamingResponse:
     if not state.signer.verify(key, expires, signature, state.clock()) or not state.blobs.exists(key):
         raise ServiceError(ErrorKind.LINK_INVALID, "file link is invalid or expired; query the task again for a fresh link")
     extension = key.rsplit(".", 1)[-1]
-    return FileResponse(state.blobs.path(key), media_type=MEDIA_TYPES.get(extension, "application/octet-stream"))
+    return StreamingResponse(state.blobs.stream(key), media_type=MEDIA_TYPES.get(extension, "application/octet-stream"))

@@ -11,7 +11,7 @@ from soundclone.clock import Clock
 from soundclone.store.bus import Bus
 from soundclone.store.queue import TaskQueue
 from soundclone.settings import Settings
-from soundclone.store.blobs import LocalBlobStore
+from soundclone.store.blobs import BlobStore
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class ApiState:
     settings: Settings
     sessions: sessionmaker[Session]
     queue: TaskQueue
-    blobs: LocalBlobStore
+    blobs: BlobStore
     signer: FileSigner
     clock: Clock
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from soundclone.core import voices
+from soundclone.logs import REQUEST_ID
 from soundclone.core.state import CoreState
 from soundclone.domain import pricing
 from soundclone.domain.errors import ErrorKind, ServiceError
@@ -82,7 +83,8 @@ def record_refinement(session: Session, *, account_id: int, voice_id: str, now) 
     the returned task id to the background queue after commit (the reaper resends it if that is lost)."""
     task_id = new_task_id()
     tasks.create_task(session, task_id=task_id, account_id=account_id, kind=TaskKind.VOICE_REFINE.value,
-                      request=dump_record(RefineTask(voice_id)), cost=0, now=now, due_in=QUEUE_GRACE)
+                      request=dump_record(RefineTask(voice_id)), cost=0, now=now, due_in=QUEUE_GRACE,
+                      request_id=REQUEST_ID.get())
     return task_id
 
 
@@ -100,7 +102,7 @@ def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number
         _debit(session, account_id=account_id, task_id=task_id, charges=charges, now=now)
         task = tasks.create_task(
             session, task_id=task_id, account_id=account_id, kind=kind.value, request=dump_record(record),
-            cost=pricing.total(charges), now=now, due_in=QUEUE_GRACE, number=number,
+            cost=pricing.total(charges), now=now, due_in=QUEUE_GRACE, number=number, request_id=REQUEST_ID.get(),
         )
     try:
         state.queue.enqueue(task_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from soundclone.domain.records import CloneResult, CloneTask
 from soundclone.domain.voices import DRAFT, REFINED
 from soundclone.domain.requests import CloneRequest, CloneSource
 from soundclone.domain.text import spoken_units
+from soundclone.jobs import metrics
 from soundclone.jobs.context import JobContext, TaskFailure
 from soundclone.jobs.speech import speak
 from soundclone.media import denoise
@@ -36,7 +38,9 @@ def run_clone(ctx: JobContext, task: Task, record: CloneTask) -> CloneResult:
     reference, material = _material(ctx, request)
     speaker_score = _consenting_speaker(ctx, task.account_id, request.consent_id, reference) \
         if request.consent_id else None
+    started = time.monotonic()
     profile = ctx.engine.enroll_draft(material, ANALYSIS_RATE)
+    metrics.enrolled("draft", time.monotonic() - started)
     voice_id = voice_id_for_task(task.id)
     ctx.blobs.put(keys.profile_key(voice_id), profile.to_bytes())
     refines = ctx.settings.refine_steps > 0
@@ -113,7 +117,8 @@ def _consenting_speaker(ctx: JobContext, account_id: int, consent_id: str, speec
 
 def _decoded(ctx: JobContext, source: CloneSource) -> np.ndarray:
     if source.blob_key is not None:
-        return decode_audio(ctx.blobs.path(source.blob_key), sample_rate=ANALYSIS_RATE, limits=ctx.decode_limits).samples
+        with ctx.blobs.local_copy(source.blob_key) as path:
+            return decode_audio(path, sample_rate=ANALYSIS_RATE, limits=ctx.decode_limits).samples
     with tempfile.TemporaryDirectory(prefix="soundclone-") as tmp:
         fetched = fetch_to_file(source.url, Path(tmp) / "reference", policy=ctx.fetch_policy, resolver=ctx.resolver)
         return decode_audio(fetched.path, sample_rate=ANALYSIS_RATE, limits=ctx.decode_limits).samples

@@ -24,7 +24,8 @@ SHOWN_TRANSCRIPT_CHARS = 200
 
 def run_consent(ctx: JobContext, task: Task, record: ConsentTask) -> ConsentResult:
     request = record.request
-    audio = decode_audio(ctx.blobs.path(request.recording_key), sample_rate=ANALYSIS_RATE, limits=ctx.decode_limits)
+    with ctx.blobs.local_copy(request.recording_key) as path:
+        audio = decode_audio(path, sample_rate=ANALYSIS_RATE, limits=ctx.decode_limits)
     activity = detect_speech(audio.samples, ANALYSIS_RATE)
     if activity.speech_s < MIN_SPEECH_S:
         raise TaskFailure(f"the recording holds {activity.speech_s:.1f} s of speech; read the consent phrase aloud "

@@ -15,14 +15,14 @@ from soundclone.core.state import Enqueuer
 from soundclone.settings import Settings
 from soundclone.store.bus import Bus, task_channel
 from soundclone.speech.engine import Engine
-from soundclone.store.blobs import LocalBlobStore
+from soundclone.store.blobs import BlobStore
 
 
 @dataclass(frozen=True)
 class JobContext:
     settings: Settings
     sessions: sessionmaker[Session]
-    blobs: LocalBlobStore
+    blobs: BlobStore
     engine: Engine
     clock: Clock
     fetch_policy: FetchPolicy

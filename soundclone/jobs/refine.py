@@ -12,11 +12,13 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from soundclone.domain import keys
 from soundclone.domain.records import RefineResult, RefineTask
 from soundclone.domain.voices import REFINED
+from soundclone.jobs import metrics
 from soundclone.jobs.context import JobContext
 from soundclone.store import voices
 from soundclone.store.db import transaction
@@ -38,7 +40,9 @@ def run_refine(ctx: JobContext, task: Task, record: RefineTask) -> RefineResult:
         return RefineResult(record.voice_id, refined=False)
     if voice.quality == REFINED or voice.reference_key is None:
         return RefineResult(record.voice_id, refined=True)
+    started = time.monotonic()
     refined = _refine_in_child(ctx, reference=ctx.blobs.get(voice.reference_key), draft=ctx.blobs.get(voice.profile_key))
+    metrics.enrolled("refine", time.monotonic() - started)
     key = keys.refined_profile_key(voice.id)
     ctx.blobs.put(key, refined)
     with transaction(ctx.sessions) as session:

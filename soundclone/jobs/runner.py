@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -15,11 +16,13 @@ from soundclone.domain.errors import ErrorKind, ServiceError
 from soundclone.domain.records import (
     CloneTask, ConsentTask, Failure, RefineTask, SpeechTask, TaskRecord, dump_result, load_record,
 )
+from soundclone.jobs import metrics
 from soundclone.jobs.clone import run_clone
 from soundclone.jobs.consent import run_consent
 from soundclone.jobs.refine import run_refine
 from soundclone.jobs.context import JobContext, TaskFailure
 from soundclone.jobs.speech import run_speech
+from soundclone.logs import REQUEST_ID, TASK_ID
 from soundclone.media.deepfilter import NoiseModelMissingError
 from soundclone.media.errors import MediaError
 from soundclone.speech.engine import ModelMissingError, SpeechError
@@ -57,7 +60,10 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
     if claim.attempt > ctx.settings.task_max_attempts:
         fail_and_refund(ctx, task_id, f"the task was interrupted {claim.attempt - 1} times; it was refunded, please try again")
         return
-    log.info("task %s attempt %d started", task_id, claim.attempt)
+    REQUEST_ID.set(task.request_id)
+    TASK_ID.set(task_id)
+    log.info("task %s (%s) attempt %d started", task_id, task.kind, claim.attempt)
+    started = time.monotonic()
     try:
         record = load_record(task.kind, task.request)
         with _lease_kept(ctx, claim):
@@ -65,6 +71,7 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
     except SERVICE_FAULTS:
         log.exception("task %s attempt %d: the worker is missing a model", task_id, claim.attempt)
         fail_and_refund(ctx, task_id, INTERNAL_ERROR, attempt=claim.attempt)
+        metrics.task_finished(task.kind, "failed_internal", time.monotonic() - started)
         return
     except USER_ERRORS as error:
         detail = getattr(error, "detail", None)
@@ -72,17 +79,20 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
             log.info("task %s refused its input: %s", task_id, detail)
         fail_and_refund(ctx, task_id, str(error), attempt=claim.attempt, kind=_error_kind(error),
                         field=getattr(error, "field", None))
+        metrics.task_finished(task.kind, "failed_input", time.monotonic() - started)
         return
     except Exception:
         log.exception("task %s attempt %d crashed", task_id, claim.attempt)
         fail_and_refund(ctx, task_id, INTERNAL_ERROR, attempt=claim.attempt)
+        metrics.task_finished(task.kind, "failed_internal", time.monotonic() - started)
         return
     with transaction(ctx.sessions) as session:
         if not tasks.complete(session, claim=claim, result=dump_result(result), now=ctx.clock()):
             log.warning("task %s attempt %d lost its lease before finishing; result discarded", task_id, claim.attempt)
             return
     ctx.announce(task_id, "completed")
-    log.info("task %s completed", task_id)
+    metrics.task_finished(task.kind, "completed", time.monotonic() - started)
+    log.info("task %s completed in %.2f s", task_id, time.monotonic() - started)
 
 
 def _error_kind(error: Exception) -> ErrorKind:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -20,6 +21,7 @@ from soundclone.domain import keys
 from soundclone.domain.controls import PITCH_RANGE
 from soundclone.domain.records import AudioFile, SpeechResult, SpeechTask
 from soundclone.domain.requests import STREAM_CONTINUOUS, SpeechRequest, Subtitles
+from soundclone.jobs import metrics
 from soundclone.jobs.context import JobContext
 from soundclone.jobs.render import Rendering, render_script
 from soundclone.media import effects, watermark
@@ -55,7 +57,9 @@ def speak(ctx: JobContext, task: Task, request: SpeechRequest, profile: VoicePro
     options = synthesis_options(request)
     if request.stream:
         options = replace(options, first_piece_s=FIRST_PIECE_S)
+    started = time.monotonic()
     rendering = render_script(ctx.engine, request.script, profile, options, on_audio=publish)
+    metrics.spoke(rendering.duration_s, time.monotonic() - started)
     # a stream's whole audio is the pieces it sent: the effects run once and the two never disagree
     samples = np.concatenate(publish.pieces) if publish and publish.pieces else effects.apply(rendering.samples, rate, modify)
     if request.watermark:

@@ -8,11 +8,16 @@ huey keeps the queue (SQLite or Redis); its `dequeue` and `execute` run the task
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
+from soundclone import __version__
 from soundclone.clock import Clock, utc_now
+from soundclone.jobs import metrics
 from soundclone.jobs.context import JobContext, decode_limits_from, fetch_policy_from
 from soundclone.jobs.reaper import reap
 from soundclone.jobs.runner import run_task
@@ -21,8 +26,9 @@ from soundclone.media.fetch import Resolver
 from soundclone.speech import asr, speaker_encoder
 from soundclone.settings import Settings
 from soundclone.speech.engine import Engine, load_engine
-from soundclone.store.blobs import LocalBlobStore
-from soundclone.store.db import make_engine, make_sessionmaker
+from soundclone.store.blobs import create_blob_store
+from soundclone.store import workers
+from soundclone.store.db import make_engine, make_sessionmaker, transaction
 from soundclone.store.queue import BACKGROUND, TaskQueue, bus_for, create_queue
 
 log = logging.getLogger(__name__)
@@ -36,6 +42,7 @@ class Worker:
     context: JobContext
     queue: TaskQueue
     background: TaskQueue
+    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
     def run_one(self, task_id: str) -> None:
         run_task(self.context, task_id)
@@ -55,6 +62,8 @@ class Worker:
                                         daemon=True))
         for thread in threads:
             thread.start()
+        metrics.serve(self.context.settings.worker_metrics_port)
+        self._heartbeat()
         log.info("worker ready (engine %s)", self.context.engine.name)
         stop.wait()
         log.info("worker stopping: finishing the tasks in hand")
@@ -76,9 +85,15 @@ class Worker:
     def _reap_until(self, stop: threading.Event) -> None:
         while not stop.wait(self.context.settings.reaper_interval_s):
             try:
+                self._heartbeat()
                 self.reap_once()
             except Exception:
                 log.exception("reaper pass failed")
+
+    def _heartbeat(self) -> None:
+        with transaction(self.context.sessions) as session:
+            workers.heartbeat(session, worker_id=self.worker_id, host=socket.gethostname(), pid=os.getpid(),
+                              version=__version__, now=self.context.clock())
 
 
 def check_models(settings: Settings) -> None:
@@ -99,7 +114,7 @@ def create_worker(
         check_models(settings)
     background = create_queue(settings, handler=lambda task_id: run_task(context, task_id), lane=BACKGROUND)
     context = JobContext(
-        settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=engine, clock=clock,
+        settings=settings, sessions=sessions, blobs=create_blob_store(settings.blob_url, settings.blob_dir), engine=engine, clock=clock,
         fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings), resolver=resolver,
         bus=bus_for(settings), background=background,
     )

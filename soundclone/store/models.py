@@ -78,6 +78,7 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     number: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # MiniMax's int64 task_id
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the HTTP request that made it
 
 
 class Voice(Base):
@@ -143,3 +144,15 @@ class StoredFile(Base):
     duration_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WorkerRow(Base):
+    """A worker process's heartbeat: readiness wants one seen recently."""
+
+    __tablename__ = "workers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

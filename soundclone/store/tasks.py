@@ -28,12 +28,12 @@ class Claim:
 
 def create_task(
     session: Session, *, task_id: str, account_id: int, kind: str, request: dict, cost: int,
-    now: datetime, due_in: timedelta, number: int | None = None,
+    now: datetime, due_in: timedelta, number: int | None = None, request_id: str | None = None,
 ) -> Task:
     task = Task(
         id=task_id, account_id=account_id, kind=kind, status=QUEUED, request=request, result=None,
         error=None, cost=cost, attempts=0, lease_until=None, due_at=now + due_in, created_at=now, updated_at=now,
-        number=number,
+        number=number, request_id=request_id,
     )
     session.add(task)
     session.flush()
@@ -122,3 +122,7 @@ def postpone(session: Session, *, task_id: str, seen_due_at: datetime, now: date
 
 def _held(claim: Claim):  # noqa: ANN202
     return and_(Task.id == claim.task_id, Task.status == PROCESSING, Task.attempts == claim.attempt)
+
+
+def counts_by_kind_and_status(session: Session) -> list[tuple[str, str, int]]:
+    return [tuple(row) for row in session.execute(select(Task.kind, Task.status, func.count()).group_by(Task.kind, Task.status))]

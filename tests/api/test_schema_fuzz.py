@@ -42,6 +42,8 @@ def test_api_answers_within_its_schema(fuzz_app):
     app, customer = fuzz_app
     checked = []
     for operation in operations(app):
+        if operation.label.endswith("/readyz"):
+            continue   # without a worker its documented answer is a 503; tests/api/test_observe.py checks it
 
         @given(case=operation.as_strategy())
         @hypothesis_settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)

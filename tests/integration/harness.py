@@ -126,9 +126,9 @@ class Service:
 
 
 @contextmanager
-def running(data_dir: Path, model_dir: Path) -> Iterator[Service]:
+def running(data_dir: Path, model_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Service]:
     """A migrated service with its API and one worker, stopped on exit."""
-    service = Service(data_dir=data_dir, model_dir=model_dir)
+    service = Service(data_dir=data_dir, model_dir=model_dir, extra_env=extra_env or {})
     try:
         service.cli("migrate")
         service.start_api()

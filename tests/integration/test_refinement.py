@@ -3,6 +3,7 @@
 Real API and worker processes; the refinement runs in its niced child process on the worker's background queue.
 """
 
+import json
 import time
 
 import httpx
@@ -16,11 +17,16 @@ REFINED_WITHIN_S = 180
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, model_dir):
-    with running(tmp_path_factory.mktemp("refine") / "data", model_dir) as service:
-        _, key = service.new_key(10**12)
-        with httpx.Client(base_url=service.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=300) as client:
-            yield client
+def service(tmp_path_factory, model_dir):
+    with running(tmp_path_factory.mktemp("refine") / "data", model_dir, {"SOUNDCLONE_LOG_FORMAT": "json"}) as service:
+        yield service
+
+
+@pytest.fixture(scope="module")
+def client(service):
+    _, key = service.new_key(10**12)
+    with httpx.Client(base_url=service.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=300) as client:
+        yield client
 
 
 def speak(client, voice: str) -> dict:
@@ -51,3 +57,13 @@ def test_a_draft_speaks_at_once_and_is_refined_in_the_background(client):
     assert speak(client, "DraftVoice01")["voice_quality"] == "refined"
     refinements = [t for t in client.get("/api/v1/tasks").json()["data"] if t["kind"] == "voiceRefine"]
     assert [t["status"] for t in refinements] == ["completed"] and refinements[0]["cost"] == 0
+
+
+def test_a_request_id_follows_the_request_into_the_worker(service, client):
+    response = client.post("/v1/t2a_v2", headers={"x-request-id": "follow-me-7"},
+                           json={"model": "speech-02-hd", "text": "Hi.", "voice_setting": {"voice_id": "jm_kumo"}})
+    assert response.headers["x-request-id"] == "follow-me-7"
+    lines = [json.loads(line) for line in service.log("worker0.log").splitlines() if line.startswith("{")]
+    ours = [line for line in lines if line.get("request_id") == "follow-me-7"]
+    assert ours and all(line["task_id"].startswith("audio_") for line in ours)
+    assert any("completed" in line["message"] for line in ours)

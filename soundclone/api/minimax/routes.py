@@ -8,10 +8,11 @@ reply (`views`); synchronous calls wait for their task.
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 from typing import Any
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 
 from soundclone.api.deps import CallerDep, StateDep
 from soundclone.api.minimax import rules as mm
@@ -66,10 +67,10 @@ def list_files(purpose: str, state: StateDep, caller: CallerDep) -> dict:
 
 
 @router.get("/files/retrieve_content", summary="A file's bytes")
-def retrieve_content(file_id: QueryId64, state: StateDep, caller: CallerDep) -> FileResponse:
+def retrieve_content(file_id: QueryId64, state: StateDep, caller: CallerDep) -> StreamingResponse:
     stored = own_file(state, caller.account_id, file_id)
-    return FileResponse(state.blobs.path(stored.blob_key), filename=stored.filename,
-                        media_type=uploads.media_type(stored.filename))
+    return StreamingResponse(state.blobs.stream(stored.blob_key), media_type=uploads.media_type(stored.filename),
+                             headers={"content-disposition": f'attachment; filename="{quote(stored.filename)}"'})
 
 
 @router.post("/files/delete", summary="Delete a file")

@@ -94,8 +94,9 @@ def _check_content(state: ApiState, purpose: str, key: str) -> int | None:
         return None
     rule = AUDIO_RULE_ERROR[purpose]
     try:
-        audio = decode_audio(state.blobs.path(key), limits=DecodeLimits(max_duration_s=CLONE_FILE_MAX_S + 30,
-                                                                       deadline_s=state.settings.decode_deadline_s))
+        with state.blobs.local_copy(key) as path:
+            audio = decode_audio(path, limits=DecodeLimits(max_duration_s=CLONE_FILE_MAX_S + 30,
+                                                           deadline_s=state.settings.decode_deadline_s))
     except DecodeError as error:
         log.info("upload refused (%s): %s", purpose, error.detail or error)
         raise ServiceError(rule, f"the {purpose} file could not be used: {error}", field="file") from None
