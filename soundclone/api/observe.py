@@ -1,6 +1,6 @@
 """What operators see of the API: a request id on every request (taken from `x-request-id` when the caller sent a
 sane one) that follows the request into its task and the worker's logs, an access log line without secrets
-(method, route, status, time; never the query string, which may carry a link signature; never the Authorization
+(method, path, status, time; never the query string, which may carry a link signature; never the Authorization
 header), and Prometheus metrics: request latency by route and status, queue depth, tasks by kind and status,
 workers seen recently. `/healthz` says the process is alive; `/readyz` that it can work."""
 
@@ -64,7 +64,7 @@ class Observe:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
             self.latency.labels(scope["method"], route, str(status)).observe(seconds)
-            log.info("%s %s %d %.0fms", scope["method"], route, status, seconds * 1000)
+            log.info("%s %s %d %.0fms", scope["method"], scope["path"], status, seconds * 1000)
             REQUEST_ID.reset(token)
 
 
