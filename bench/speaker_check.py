@@ -43,7 +43,7 @@ from table import print_table  # noqa: E402
 
 from soundclone.evaluation.judges import equal_error_rate  # noqa: E402
 from soundclone.speech.verification import (  # noqa: E402
-    SAME_SPEAKER_THRESHOLD, NotEnoughSpeech, VoicePrint, same_speaker, voice_print,
+    PROTECTED_VOICE_THRESHOLD, SAME_SPEAKER_THRESHOLD, NotEnoughSpeech, VoicePrint, same_speaker, voice_print,
 )
 
 SPEECH = ROOT / ".cache" / "speech" / "bench"
@@ -320,6 +320,70 @@ def report_packs(prints: dict[str, dict[str, VoicePrint]], threshold: float) -> 
             "above_threshold": [list(x) for x in passing]}
 
 
+# -- report: protected voices --------------------------------------------------------------------------------
+
+PROTECTION_THRESHOLDS = (0.70, 0.72, 0.75, 0.78, 0.80, 0.82)
+
+
+def protected_recordings(clips: list[Clip], person: str, count: int) -> list[VoicePrint]:
+    """What an operator adds for one person: `count` consent-length clips of the enroll part, taken in turn from
+    each of the person's entries (so a second language or channel is covered when there is one)."""
+    by_entry: dict[str, list[Clip]] = {}
+    for c in clips:
+        if c.person == person and c.part == "enroll" and c.role == "consent" and c.voiceprint:
+            by_entry.setdefault(c.entry, []).append(c)
+    interleaved = [c for group in itertools.zip_longest(*by_entry.values()) for c in group if c is not None]
+    return [c.voiceprint for c in interleaved[:count]]
+
+
+def best_score(guarded: list[VoicePrint], attempt: VoicePrint) -> float:
+    return max(same_speaker(g, attempt) for g in guarded)
+
+
+def report_protection(clips: list[Clip], service_threshold: float) -> dict:
+    """Each person in turn protected (1 or 3 recordings); attempts are voice-sample-length clips. Caught: the
+    person's own held-out samples (other recordings) at or above the threshold. Falsely blocked: every other
+    person's samples. Against a list: each sample checked against everyone else protected at once (3 recordings
+    each), as an operator with a dozen protected people would run it."""
+    people = sorted({c.person for c in clips})
+    samples = [c for c in clips if c.role == "sample" and c.voiceprint]
+    guarded = {count: {p: protected_recordings(clips, p, count) for p in people} for count in (1, 3)}
+    scores: dict[int, tuple[list[float], list[float]]] = {}
+    for count, lists in guarded.items():
+        own, strangers = [], []
+        for person, prints in lists.items():
+            if not prints:
+                continue
+            for sample in samples:
+                if sample.person == person:
+                    if sample.part == "heldout" and not sample.one_recording:
+                        own.append(best_score(prints, sample.voiceprint))
+                else:
+                    strangers.append(best_score(prints, sample.voiceprint))
+        scores[count] = (own, strangers)
+    against_list = [max(best_score(prints, s.voiceprint) for p, prints in guarded[3].items() if p != s.person and prints)
+                    for s in samples]
+    rows = [["threshold", "caught (1 rec)", "false block (1 rec)", "caught (3 recs)", "false block (3 recs)",
+             f"blocked by a list of {len(people) - 1}"]]
+    table = []
+    for t in sorted(set(PROTECTION_THRESHOLDS) | {service_threshold}):
+        line = {"threshold": t}
+        for count in (1, 3):
+            own, strangers = scores[count]
+            line[f"caught_{count}"] = float(np.mean(np.array(own) >= t))
+            line[f"false_block_{count}"] = float(np.mean(np.array(strangers) >= t))
+        line["list_false_block"] = float(np.mean(np.array(against_list) >= t))
+        table.append(line)
+        rows.append([f"{t:.2f}" + (" service" if t == service_threshold else ""),
+                     percent(line["caught_1"]), percent(line["false_block_1"]), percent(line["caught_3"]),
+                     percent(line["false_block_3"]), percent(line["list_false_block"])])
+    print_table(f"\nProtected voices: {len(people)} people each protected in turn; {len(scores[3][0])} own held-out "
+                f"samples, {len(scores[3][1])} stranger samples, {len(against_list)} samples against a list",
+                rows, cell_width=CELL)
+    return {"people": len(people), "own_samples": len(scores[3][0]), "stranger_samples": len(scores[3][1]),
+            "rows": table}
+
+
 # -- main ----------------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"voice prints of {len(folders)} speaker entries")
     clips = [clip for folder in folders for clip in entry_clips(folder)]
     pairs = all_pairs(clips)
-    results = {"threshold": args.threshold, "real": report_real(clips, pairs, args.threshold)}
+    results = {"threshold": args.threshold, "real": report_real(clips, pairs, args.threshold),
+               "protection": report_protection(clips, PROTECTED_VOICE_THRESHOLD)}
     if not args.no_packs:
         log("rendering the English Kokoro system packs")
         results["packs"] = report_packs(pack_prints(), args.threshold)

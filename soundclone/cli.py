@@ -1,4 +1,4 @@
-"""The `soundclone` command: serve, worker, run (both), migrate, keys, balance."""
+"""The `soundclone` command: serve, worker, run (both), migrate, keys, balance, voices."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from soundclone import logs
 from soundclone.clock import utc_now
 from soundclone.domain.pricing import MICROS_PER_UNIT
 from soundclone.settings import Settings
-from soundclone.store import accounts
+from soundclone.store import accounts, voice_records
 from soundclone.store.db import make_engine, make_sessionmaker, migrate, transaction
 
 DEV_ACCOUNT = "development"
@@ -304,6 +304,80 @@ def balance_show(account_id: int) -> None:
 def balance_top_up(account_id: int, amount: int) -> None:
     with transaction(_sessions(_settings())) as session:
         click.echo(accounts.top_up(session, account_id=account_id, amount=amount, now=utc_now()))
+
+
+@main.group()
+def voices() -> None:
+    """Protected voices (never cloned) and the record of every voice."""
+
+
+@voices.command("protect")
+@click.argument("recordings", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--label", required=True, help="who this is (kept in the record; never shown to clients)")
+def voices_protect(recordings: tuple[str, ...], label: str) -> None:
+    """Refuse clones of this person's voice from now on. Give one recording per language or channel the person is
+    heard in (each at least a few seconds of speech): a clone matching any of them is refused."""
+    from pathlib import Path
+
+    from soundclone.domain.cloning import ANALYSIS_RATE
+    from soundclone.media.decode import decode_audio
+    from soundclone.media.errors import MediaError
+    from soundclone.speech import verification
+
+    settings = _settings()
+    migrate(settings.resolved_database_url)
+    for recording in recordings:
+        path = Path(recording)
+        try:
+            voice_print = verification.voice_print(decode_audio(path, sample_rate=ANALYSIS_RATE).samples, ANALYSIS_RATE)
+        except (MediaError, verification.NotEnoughSpeech) as error:
+            raise click.ClickException(f"{recording}: {error}") from None
+        with transaction(_sessions(settings)) as session:
+            row = voice_records.protect(session, label=label, voice_print=voice_print.to_json(),
+                                        source_sha256=_file_sha256(path), source_name=path.name, now=utc_now())
+        click.echo(f"{row.id}  {label}  {path.name}  ({voice_print.speech_s:.1f} s of speech)")
+
+
+@voices.command("protected")
+def voices_protected() -> None:
+    """List the protected recordings."""
+    with transaction(_sessions(_settings())) as session:
+        rows = voice_records.protected(session)
+        for row in rows:
+            click.echo(f"{row.id}  {row.label}  {row.source_name}  sha256 {row.source_sha256[:16]}…  "
+                       f"added {row.created_at:%Y-%m-%d %H:%M} UTC")
+    if not rows:
+        click.echo("no protected voices")
+
+
+@voices.command("unprotect")
+@click.argument("protected_id")
+def voices_unprotect(protected_id: str) -> None:
+    """Stop checking clones against one protected recording (it stays in the record)."""
+    with transaction(_sessions(_settings())) as session:
+        if not voice_records.unprotect(session, protected_id=protected_id, now=utc_now()):
+            raise click.ClickException(f"no protected recording {protected_id}")
+    click.echo(f"{protected_id} removed")
+
+
+@voices.command("audit")
+@click.option("--voice", "voice_id", help="only this voice")
+@click.option("--account", "account_id", type=int, help="only this account")
+@click.option("--out", type=click.File("w"), default="-", help="where to write JSON lines (default: stdout)")
+def voices_audit(voice_id: str | None, account_id: int | None, out) -> None:  # noqa: ANN001
+    """Export the voice record as JSON lines: every voice made (by whom, when, through which API, the SHA-256 of
+    its source file, its consent), refined, deleted or expired, and every clone refused as a protected voice."""
+    import json
+
+    with transaction(_sessions(_settings())) as session:
+        for event in voice_records.events(session, voice_id=voice_id, account_id=account_id):
+            out.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+
+def _file_sha256(path) -> str:  # noqa: ANN001
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     consent_speaker_threshold: float = Field(0.82, gt=0, lt=1)
     # every clone, whatever the dialect, needs a verified consent whose speaker is the reference's
     require_consent: bool = False
+    # a clone whose reference (or consent) scores this much against a protected voice is refused
+    # (speech/verification.PROTECTED_VOICE_THRESHOLD; docs/speaker-verification.md, "Protected voices")
+    protected_voice_threshold: float = Field(0.78, gt=0, lt=1)
 
     prices: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 

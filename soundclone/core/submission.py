@@ -23,7 +23,7 @@ from soundclone.domain.ids import new_task_id
 from soundclone.domain.records import CloneTask, ConsentTask, RefineTask, SpeechTask, TaskRecord, dump_record
 from soundclone.domain.requests import CloneRequest, ConsentRequest, SpeechRequest
 from soundclone.domain.tasks import TaskKind
-from soundclone.store import accounts, ratelimits, tasks
+from soundclone.store import accounts, consents, ratelimits, tasks
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
 
@@ -54,11 +54,14 @@ def submit_speech(
 
 def submit_clone(
     state: CoreState, *, account_id: int, kind: TaskKind, request: CloneRequest, plan: pricing.PricePlan,
-    name_field: str = "voice_id", wire: dict | None = None, aliases: Mapping[str, str] = voices.NO_ALIASES,
+    name_field: str = "voice_id", consent_field: str = "consent", wire: dict | None = None,
+    aliases: Mapping[str, str] = voices.NO_ALIASES,
 ) -> Task:
-    """Accept a clone: cloning must be enabled for the account, and a chosen name must be new."""
+    """Accept a clone: cloning must be enabled for the account, a named consent must be the account's (and one is
+    needed when the operator requires it), and a chosen name must be new."""
     def accept(session: Session, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001, ARG001
         _check_clone_enabled(session, account_id)
+        _check_consent(state, session, account_id, request.consent_id, consent_field)
         if request.name is not None:
             voices.check_new_name(session, account_id=account_id, name=request.name, engine=state.settings.engine,
                                   field=name_field, aliases=aliases)
@@ -91,6 +94,18 @@ def record_refinement(session: Session, *, account_id: int, voice_id: str, now) 
 def _check_clone_enabled(session: Session, account_id: int) -> None:
     if not accounts.get_account(session, account_id=account_id).clone_enabled:
         raise ServiceError(ErrorKind.CLONE_NOT_PERMITTED, "voice cloning is not enabled for this account")
+
+
+def _check_consent(state: CoreState, session: Session, account_id: int, consent_id: str | None, field: str) -> None:
+    if consent_id is not None:
+        if consents.consent_for_account(session, consent_id=consent_id, account_id=account_id) is None:
+            raise ServiceError(ErrorKind.INVALID_PARAMETER, f"consent {consent_id} not found", field=field)
+    elif state.settings.require_consent:
+        raise ServiceError(
+            ErrorKind.INVALID_PARAMETER,
+            f"this service requires a verified consent for every cloned voice: record the speaker reading the consent "
+            f"phrase (GET /v1/audio/consent_phrases, then POST /v1/audio/voice_consents) and pass the consent's id "
+            f"as {field}", field=field)
 
 
 def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number: int | None = None) -> Task:  # noqa: ANN001

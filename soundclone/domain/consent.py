@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from soundclone.domain.errors import invalid
+from soundclone.domain.ids import is_consent_id
 from soundclone.domain.text import edit_distances
 
 MAX_PHRASE_DISTANCE = 0.25     # edit distance over the phrase's units, per unit (operator's name excluded)
@@ -83,3 +84,13 @@ def check_phrase(heard: Sequence[str], before: Sequence[str], after: Sequence[st
     best = min((to_prefix[i] + best_after[i + 1] for i in range(len(heard))), default=len(before) + len(after))
     distance = best / max(len(before) + len(after), 1)
     return PhraseCheck(round(distance, 4), distance <= MAX_PHRASE_DISTANCE)
+
+
+def checked_consent_id(field: str, value: str | None) -> str | None:
+    """A consent id as a dialect's request names it (None: no consent given)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_consent_id(value):
+        raise invalid(field, f"{field} must be the id of a consent recording (cons_ and 32 hex digits; "
+                             "POST /v1/audio/voice_consents makes one)")
+    return value

@@ -23,6 +23,7 @@ class ErrorKind(enum.Enum):
     INPUT_CONTENT = "input_content"
     CLONE_AUDIO_DURATION = "clone_audio_duration"
     CLONE_NOT_PERMITTED = "clone_not_permitted"
+    VOICE_PROTECTED = "voice_protected"          # the reference sounds like a voice the operator protects
     DUPLICATE_VOICE = "duplicate_voice"
     VOICE_ACCESS = "voice_access"
     PROMPT_AUDIO_TOO_LONG = "prompt_audio_too_long"

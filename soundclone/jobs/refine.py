@@ -46,7 +46,7 @@ def run_refine(ctx: JobContext, task: Task, record: RefineTask) -> RefineResult:
     key = keys.refined_profile_key(voice.id)
     ctx.blobs.put(key, refined)
     with transaction(ctx.sessions) as session:
-        stored = voices.refined(session, voice_id=voice.id, profile_key=key)
+        stored = voices.refined(session, voice_id=voice.id, profile_key=key, now=ctx.clock())
     ctx.blobs.delete(voice.reference_key)
     return RefineResult(record.voice_id, refined=stored)
 

@@ -100,6 +100,7 @@ class Voice(Base):
     dialect: Mapped[str | None] = mapped_column(String(16), nullable=True)     # which API made it
     quality: Mapped[str] = mapped_column(String(16), default="refined")         # draft until refined (domain.voices)
     reference_key: Mapped[str | None] = mapped_column(String(300), nullable=True)  # speech kept until refined
+    source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)   # of the uploaded/fetched file
 
 
 class Consent(Base):
@@ -119,6 +120,38 @@ class Consent(Base):
     task_id: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class VoiceEvent(Base):
+    """The record of every voice: made (by whom, how, from what), refined, deleted, expired, or refused because it
+    matched a protected voice. Append-only; `soundclone voices audit` exports it."""
+
+    __tablename__ = "voice_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    event: Mapped[str] = mapped_column(String(24))
+    voice_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    dialect: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    consent_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class ProtectedVoice(Base):
+    """A recording of a person whose voice must not be cloned, added by the operator; one person may have several
+    (one per language or channel they are heard in). Removing keeps the row, for the record."""
+
+    __tablename__ = "protected_voices"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(256), index=True)
+    voice_print: Mapped[dict] = mapped_column(JSON)
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class RateWindow(Base):

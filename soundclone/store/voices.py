@@ -1,4 +1,5 @@
-"""Voice rows: who owns a cloned voice, where its profile lies, whether it is permanent."""
+"""Voice rows: who owns a cloned voice, where its profile lies, whether it is permanent. Every change is also
+written to the voice record (store/voice_records.py) in the same transaction."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from soundclone.domain.voices import PREVIEW, REFINED
+from soundclone.store import voice_records
 from soundclone.store.models import Voice
 
 
@@ -15,7 +17,7 @@ def create_voice(
     session: Session, *, voice_id: str, account_id: int, engine: str, profile_key: str, source_task_id: str, now: datetime,
     name: str | None = None, lifetime_days: int = PREVIEW.days, permanent: bool = False, label: str | None = None,
     consent_id: str | None = None, speaker_score: float | None = None, dialect: str | None = None,
-    quality: str = REFINED, reference_key: str | None = None,
+    quality: str = REFINED, reference_key: str | None = None, source_sha256: str | None = None,
 ) -> Voice:
     """Idempotent: a clone task that runs again finds the voice it made the first time."""
     existing = session.get(Voice, voice_id)
@@ -25,10 +27,13 @@ def create_voice(
         id=voice_id, account_id=account_id, engine=engine, profile_key=profile_key,
         source_task_id=source_task_id, permanent=permanent, created_at=now, deleted_at=None, name=name,
         lifetime_days=lifetime_days, label=label, consent_id=consent_id, speaker_score=speaker_score, dialect=dialect,
-        quality=quality, reference_key=reference_key,
+        quality=quality, reference_key=reference_key, source_sha256=source_sha256,
     )
     session.add(voice)
     session.flush()
+    voice_records.record(session, event=voice_records.CREATED, account_id=account_id, now=now, voice_id=voice_id,
+                         task_id=source_task_id, dialect=dialect, source_sha256=source_sha256, consent_id=consent_id,
+                         detail={"name": name, "label": label, "speaker_score": speaker_score, "quality": quality})
     return voice
 
 
@@ -53,17 +58,27 @@ def voices_of(session: Session, *, account_id: int) -> list[Voice]:
     ).scalars())
 
 
-def delete_voice(session: Session, *, voice_id: str, now: datetime) -> None:
-    session.execute(update(Voice).where(Voice.id == voice_id).values(deleted_at=now))
+def delete_voice(session: Session, *, voice_id: str, now: datetime, dialect: str | None = None) -> None:
+    """Its owner deletes it (through `dialect`)."""
+    voice = session.get(Voice, voice_id)
+    if voice is None or voice.deleted_at is not None:
+        return
+    voice.deleted_at = now
+    voice_records.record(session, event=voice_records.DELETED, account_id=voice.account_id, now=now,
+                         voice_id=voice_id, dialect=dialect)
 
 
 def delete_expired(session: Session, *, now: datetime, lifetime_days: int) -> int:
     """Delete unused preview voices of one lifetime class whose window has passed."""
-    result = session.execute(
-        update(Voice).where(Voice.permanent.is_(False), Voice.deleted_at.is_(None), Voice.lifetime_days == lifetime_days,
-                            Voice.created_at < now - timedelta(days=lifetime_days)).values(deleted_at=now)
-    )
-    return result.rowcount
+    expired = session.execute(
+        select(Voice).where(Voice.permanent.is_(False), Voice.deleted_at.is_(None), Voice.lifetime_days == lifetime_days,
+                            Voice.created_at < now - timedelta(days=lifetime_days)).with_for_update()
+    ).scalars().all()
+    for voice in expired:
+        voice.deleted_at = now
+        voice_records.record(session, event=voice_records.EXPIRED, account_id=voice.account_id, now=now,
+                             voice_id=voice.id, detail={"unused_for_days": lifetime_days})
+    return len(expired)
 
 
 def get_voice(session: Session, *, voice_id: str) -> Voice | None:
@@ -74,10 +89,12 @@ def make_permanent(session: Session, *, voice_id: str) -> None:
     session.execute(update(Voice).where(Voice.id == voice_id).values(permanent=True))
 
 
-def refined(session: Session, *, voice_id: str, profile_key: str) -> bool:
+def refined(session: Session, *, voice_id: str, profile_key: str, now: datetime) -> bool:
     """Point a draft voice at its refined profile; False when the voice is gone (deleted meanwhile)."""
-    result = session.execute(
-        update(Voice).where(Voice.id == voice_id, Voice.deleted_at.is_(None))
-        .values(profile_key=profile_key, quality=REFINED, reference_key=None)
-    )
-    return result.rowcount == 1
+    voice = session.get(Voice, voice_id)
+    if voice is None or voice.deleted_at is not None:
+        return False
+    voice.profile_key, voice.quality, voice.reference_key = profile_key, REFINED, None
+    voice_records.record(session, event=voice_records.REFINED, account_id=voice.account_id, now=now,
+                         voice_id=voice_id)
+    return True

@@ -9,6 +9,7 @@ another voice of the other sex (bm_daniel, which the speaker check's benchmark f
 """
 
 import base64
+import hashlib
 import io
 import json
 
@@ -188,3 +189,39 @@ def test_deleting_a_consent_its_voice_uses_is_refused_until_the_voice_is_gone(cl
     assert gone.deleted and gone.object == "audio.voice_consent"
     with pytest.raises(openai.NotFoundError):
         client.audio.voice_consents.retrieve(consent.id)
+
+
+def test_a_protected_voice_is_refused_in_every_dialect_and_the_record_shows_it(service, client, phrase, tmp_path):
+    """The operator protects one system voice's speaker (as a person would be); its clones are refused through
+    OpenAI (sample and consent) and MiniMax, another speaker's is not, and `voices audit` holds all of it."""
+    recording = tmp_path / "protected.wav"
+    recording.write_bytes(say(client, "Good evening, and welcome to the late news on a cold and windy night.", "marin"))
+    protected_id = service.cli("voices", "protect", str(recording), "--label", "Marin Example").split()[0]
+    headers = {"Authorization": f"Bearer {client.api_key}"}
+    sample, other = say(client, SAMPLE_TEXT, "marin", fmt="mp3"), say(client, SAMPLE_TEXT, "bm_daniel", fmt="mp3")
+    try:
+        assert protected_id in service.cli("voices", "protected")
+        consent = client.audio.voice_consents.create(recording=("c.wav", say(client, phrase, "marin")),
+                                                     language="en-US", name="Marin")
+        with pytest.raises(openai.PermissionDeniedError) as caught:
+            client.audio.voices.create(audio_sample=("s.mp3", sample), consent=consent.id, name="Marin again")
+        assert caught.value.body["code"] == "voice_protected"
+        with httpx.Client(base_url=service.base_url, headers=headers, timeout=300) as minimax:
+            def clone(audio: bytes, voice_id: str) -> dict:
+                uploaded = minimax.post("/v1/files/upload", data={"purpose": "voice_clone"},
+                                        files={"file": ("s.mp3", audio)}).json()
+                return minimax.post("/v1/voice_clone", json={"file_id": uploaded["file"]["file_id"],
+                                                             "voice_id": voice_id}).json()["base_resp"]
+            refused = clone(sample, "MarinAgain1")
+            assert refused["status_code"] == 2038 and "protects" in refused["status_msg"]
+            assert clone(other, "DanielHere1")["status_code"] == 0
+    finally:
+        service.cli("voices", "unprotect", protected_id)
+    assert "no protected voices" in service.cli("voices", "protected")
+    record = [json.loads(line) for line in service.cli("voices", "audit").splitlines()]
+    refusals = [event for event in record if event["event"] == "refused_protected"]
+    assert sorted(event["dialect"] for event in refusals) == ["minimax", "openai"]
+    assert all(event["detail"]["protected_id"] == protected_id and event["voice_id"] is None for event in refusals)
+    assert next(e for e in refusals if e["dialect"] == "openai")["consent"]["id"] == consent.id
+    made = next(event for event in record if event["event"] == "created" and event["dialect"] == "minimax")
+    assert made["source_sha256"] == hashlib.sha256(other).hexdigest() and made["account_name"]

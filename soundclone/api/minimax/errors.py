@@ -30,6 +30,7 @@ ERROR_CODES: dict[ErrorKind, int] = {
     ErrorKind.IN_USE: 2013,
     ErrorKind.CLONE_AUDIO_DURATION: 2037,
     ErrorKind.CLONE_NOT_PERMITTED: 2038,
+    ErrorKind.VOICE_PROTECTED: 2038,
     ErrorKind.DUPLICATE_VOICE: 2039,
     ErrorKind.VOICE_ACCESS: 2042,
     ErrorKind.PROMPT_AUDIO_TOO_LONG: 2048,

@@ -103,7 +103,8 @@ def voice_clone(body: VoiceCloneBody, state: StateDep, caller: CallerDep) -> dic
 
     request, wire = translate.voice_clone(body, lookup)
     task = submission.submit_clone(state, account_id=caller.account_id, kind=TaskKind.VOICE_CLONE, request=request,
-                                   plan=PricePlan.MINIMAX_CLONE, wire=wire, aliases=ALIASES)
+                                   plan=PricePlan.MINIMAX_CLONE, wire=wire, aliases=ALIASES,
+                                   consent_field="consent_id")
     return clone_reply(state, _finished(state, task))
 
 
@@ -146,7 +147,7 @@ def delete_voice(body: VoiceTypeBody, state: StateDep, caller: CallerDep) -> dic
             raise ServiceError(ErrorKind.VOICE_ACCESS,
                                f"voice_id {body.voice_id} is a system voice; only its creator may delete it")
         voice = voices.get_voice(session, voice_id=ref.id)
-        voices.delete_voice(session, voice_id=voice.id, now=state.clock())
+        voices.delete_voice(session, voice_id=voice.id, now=state.clock(), dialect="minimax")
         created = str(int(voice.created_at.timestamp()))
     return {"voice_id": body.voice_id, "created_time": created, "base_resp": base_resp()}
 

@@ -10,6 +10,7 @@ from soundclone.api.minimax import rules as mm
 from soundclone.api.minimax.wire import AsyncBody, T2ABody, VoiceCloneBody
 from soundclone.domain import controls
 from soundclone.domain.cloning import MINIMAX_SPEECH
+from soundclone.domain.consent import checked_consent_id
 from soundclone.domain.errors import invalid
 from soundclone.domain.requests import (
     STREAM_PIECES, Archive, CloneRequest, CloneSource, PromptSample, SpeechRequest, Subtitles,
@@ -80,7 +81,7 @@ def voice_clone(body: VoiceCloneBody, files: FileLookup) -> tuple[CloneRequest, 
     request = CloneRequest(
         CloneSource(blob_key=source), MINIMAX_SPEECH, MINIMAX_CLONE, name=name,
         noise_reduction=body.need_noise_reduction, volume_normalization=body.need_volume_normalization,
-        prompt=prompt, preview=preview,
+        prompt=prompt, preview=preview, consent_id=checked_consent_id("consent_id", body.consent_id),
     )
     return request, wire
 

@@ -33,6 +33,9 @@ class VoiceCloneBody(Flexible):
         "(traffic, clicks), is suppressed with DeepFilterNet3."))
     need_volume_normalization: bool = Field(False, description="Bring the clone audio's speech to -20 dBFS first.")
     aigc_watermark: bool = False
+    consent_id: str | None = Field(None, description=(
+        "An extension: the id of a verified consent recording (POST /v1/audio/voice_consents) whose speaker must be "
+        "the file's speaker; required when the operator requires consent for every clone."))
 
 
 class T2ABody(Flexible):

@@ -39,6 +39,7 @@ ERROR_CODES: dict[ErrorKind, WireError] = {
     ErrorKind.MODEL_EXPIRED: WireError(400, INVALID, "voice_expired"),
     ErrorKind.UNAUTHORIZED: WireError(401, AUTH, "invalid_api_key"),
     ErrorKind.CLONE_NOT_PERMITTED: WireError(403, PERMISSION, "cloning_not_enabled"),
+    ErrorKind.VOICE_PROTECTED: WireError(403, PERMISSION, "voice_protected", retry=False),
     ErrorKind.VOICE_ACCESS: WireError(403, PERMISSION),
     ErrorKind.LINK_INVALID: WireError(403, PERMISSION, "link_invalid"),
     ErrorKind.NOT_FOUND: WireError(404, NOT_FOUND),

@@ -217,9 +217,6 @@ def create_voice(state: StateDep, caller: CallerDep, name: str = Form(...), audi
         raise invalid("audio_sample", "audio_sample is required: a recording of the consenting speaker")
     if not consent:
         raise invalid("consent", "consent is required: the id of a consent recording (POST /v1/audio/voice_consents)")
-    with transaction(state.sessions) as session:
-        if consents.consent_for_account(session, consent_id=consent, account_id=caller.account_id) is None:
-            raise invalid("consent", f"consent {consent} not found")
     translate.check_name(name)
     key = _keep_upload(state, audio_sample, "audio_sample")
     request = translate.voice_request(name=name, sample_key=key, consent_id=consent)
@@ -250,7 +247,7 @@ def retrieve_voice(voice_id: str, state: StateDep, caller: CallerDep) -> dict:
 def delete_voice(voice_id: str, state: StateDep, caller: CallerDep) -> dict:
     row = _own_voice(state, caller.account_id, voice_id)
     with transaction(state.sessions) as session:
-        voices.delete_voice(session, voice_id=row.id, now=state.clock())
+        voices.delete_voice(session, voice_id=row.id, now=state.clock(), dialect="openai")
     return {"id": voice_id, "object": "audio.voice.deleted", "deleted": True}
 
 

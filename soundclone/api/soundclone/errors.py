@@ -24,6 +24,7 @@ ERROR_CODES: dict[ErrorKind, tuple[int, int]] = {
     ErrorKind.INSUFFICIENT_BALANCE: (40200, 402),
     ErrorKind.LINK_INVALID: (40300, 403),
     ErrorKind.CLONE_NOT_PERMITTED: (40300, 403),
+    ErrorKind.VOICE_PROTECTED: (40300, 403),
     ErrorKind.VOICE_ACCESS: (40300, 403),
     ErrorKind.NOT_FOUND: (40400, 404),
     ErrorKind.VOICE_NOT_FOUND: (40400, 404),

@@ -36,6 +36,9 @@ class CloneBody(BaseModel):
                                                       f"default: {DEFAULT_PREVIEW_TEXT}")
     soundVersion: Literal["v1", "v2"] | None = Field(None, description="v1 (24 languages, default) or v2 (40)")
     language: str | None = Field(None, description="language name such as Chinese or English; default auto")
+    consentId: str | None = Field(None, description=(
+        "an extension: the id of a verified consent recording (POST /v1/audio/voice_consents) whose speaker must be "
+        "the file's speaker; required when the operator requires consent for every clone"))
 
 
 class AudioBody(BaseModel):
@@ -94,9 +97,11 @@ def build_router(prefix: str) -> APIRouter:
     def create_clone(body: CloneBody, state: StateDep, caller: CallerDep) -> dict:
         order = clone_order(
             file_url=body.fileUrl, content_text=body.contentText, sound_version=body.soundVersion, language=body.language,
+            consent_id=body.consentId,
         )
         task = submission.submit_clone(state, account_id=caller.account_id, kind=TaskKind.CLONE,
-                                       request=order.to_request(), plan=PricePlan.SOUNDCLONE_CLONE)
+                                       request=order.to_request(), plan=PricePlan.SOUNDCLONE_CLONE,
+                                       consent_field="consentId")
         return _envelope(state, view(task))
 
     @router.post("/soundCloning/audios", response_model=TaskEnvelope, summary="Submit an audio generation task")

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from soundclone.domain import controls
 from soundclone.domain.cloning import SOUNDCLONE_SPEECH
+from soundclone.domain.consent import checked_consent_id
 from soundclone.domain.errors import invalid
 from soundclone.domain.languages import LanguageError, check_version, language_code
 from soundclone.domain.requests import CloneRequest, CloneSource, SpeechRequest, Subtitles
@@ -38,6 +39,7 @@ class CloneOrder:
     contentText: str
     soundVersion: str
     language: str  # engine code or "auto"
+    consentId: str | None = None
 
     @property
     def characters(self) -> int:
@@ -45,7 +47,8 @@ class CloneOrder:
 
     def to_request(self) -> CloneRequest:
         preview = _speech(voice="", text=self.contentText, language=self.language, controls=controls.Controls())
-        return CloneRequest(CloneSource(url=self.fileUrl), SOUNDCLONE_SPEECH, PREVIEW, preview=preview)
+        return CloneRequest(CloneSource(url=self.fileUrl), SOUNDCLONE_SPEECH, PREVIEW, preview=preview,
+                            consent_id=self.consentId)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -85,11 +88,13 @@ def _speech(*, voice: str, text: str, language: str, controls: controls.Controls
                          language=language, controls=controls, subtitles=subtitles)
 
 
-def clone_order(*, file_url: str, content_text: str | None, sound_version: str | None, language: str | None) -> CloneOrder:
+def clone_order(*, file_url: str, content_text: str | None, sound_version: str | None, language: str | None,
+                consent_id: str | None = None) -> CloneOrder:
     version = _version(sound_version)
     text = DEFAULT_PREVIEW_TEXT if content_text is None else content_text
     _check_text("contentText", text, PREVIEW_TEXT_LIMIT)
-    return CloneOrder(check_file_url(file_url), text, version, _language(language, version))
+    return CloneOrder(check_file_url(file_url), text, version, _language(language, version),
+                      checked_consent_id("consentId", consent_id))
 
 
 def audio_order(
