@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     require_consent: bool = False
     # a clone whose reference (or consent) scores this much against a protected voice is refused
     # (speech/verification.PROTECTED_VOICE_THRESHOLD; docs/speaker-verification.md, "Protected voices")
-    protected_voice_threshold: float = Field(0.78, gt=0, lt=1)
+    protected_voice_threshold: float = Field(0.80, gt=0, lt=1)
 
     prices: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 

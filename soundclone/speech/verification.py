@@ -33,7 +33,7 @@ from soundclone.speech.errors import SpeechError
 
 MIN_SPEECH_S = 2.0               # less speech than this gives no usable print
 SAME_SPEAKER_THRESHOLD = 0.82    # cosine at or above: the same speaker (docs/speaker-verification.md)
-PROTECTED_VOICE_THRESHOLD = 0.78  # a clone this close to a protected voice is refused (same page, "Protected voices")
+PROTECTED_VOICE_THRESHOLD = 0.80  # a clone this close to a protected voice is refused (same page, "Protected voices")
 TELEPHONE_RATE = 8_000
 ENCODER_RATE = 16_000
 ENCODER = "ge2e-resemblyzer-0.1.4/vad/telephone-band"   # what made a print; prints of other makers never compare
