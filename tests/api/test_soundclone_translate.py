@@ -71,3 +71,10 @@ def test_audio_bounds_are_inclusive_where_the_spec_says():
     order = audio(speed=0.5, vol=10, pitch=-12, emotion="happy", subtitle_enable=True, subtitle_type="word")
     assert (order.speed, order.vol, order.pitch, order.subtitleType) == (0.5, 10.0, -12, "word")
     assert audio(speed=2, pitch=12, subtitle_type="sentence").subtitleType is None
+
+
+def test_the_default_chinese_preview_is_read_as_chinese_whatever_the_language():
+    assert clone_order(file_url="https://example.com/a.mp3", content_text=None, sound_version=None,
+                       language="English").language == "auto"
+    assert clone_order(file_url="https://example.com/a.mp3", content_text="Hello there.", sound_version=None,
+                       language="English").language == "en"

@@ -93,7 +93,11 @@ def clone_order(*, file_url: str, content_text: str | None, sound_version: str |
     version = _version(sound_version)
     text = DEFAULT_PREVIEW_TEXT if content_text is None else content_text
     _check_text("contentText", text, PREVIEW_TEXT_LIMIT)
-    return CloneOrder(check_file_url(file_url), text, version, _language(language, version),
+    chosen = _language(language, version)
+    # the spec's default preview is a Chinese sentence: read in another language's phonemes it becomes half a
+    # minute of noise, so it is always read as Chinese (the voice's language is the caller's to use afterwards)
+    preview_language = "auto" if content_text is None else chosen
+    return CloneOrder(check_file_url(file_url), text, version, preview_language,
                       checked_consent_id("consentId", consent_id))
 
 
