@@ -13,6 +13,8 @@ from soundclone.domain.pricing import DEFAULT_PRICES, PriceTable
 from soundclone.speech.defaults import DEFAULT_DRAFT_STEPS, DEFAULT_REFINE_STEPS
 
 DEV_SECRET = "development-only-secret-change-me"
+WATERMARK_SECRET_MIN = 16
+DEV_WATERMARK_KEYS = "dev:development-only-watermark-key-change-me"
 
 
 class Settings(BaseSettings):
@@ -65,12 +67,22 @@ class Settings(BaseSettings):
     # (speech/verification.PROTECTED_VOICE_THRESHOLD; docs/speaker-verification.md, "Protected voices")
     protected_voice_threshold: float = Field(0.80, gt=0, lt=1)
 
+    # every audio output carries a keyed mark that leads back to its task (docs/watermark.md)
+    watermark: bool = True
+    # "id:secret,id:secret": the first key marks, every key detects, so keys rotate and old files stay readable
+    watermark_keys: str = DEV_WATERMARK_KEYS
+    # a request may ask for no mark (MiniMax aigc_watermark: false); refused (marked anyway) unless this is on
+    watermark_opt_out: bool = False
+
     prices: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
         if self.env == "production" and self.secret_key == DEV_SECRET:
             raise ValueError("SOUNDCLONE_SECRET_KEY must be set to a secret of your own in production")
+        keyring = parse_watermark_keys(self.watermark_keys)
+        if self.env == "production" and set(keyring.values()) & set(parse_watermark_keys(DEV_WATERMARK_KEYS).values()):
+            raise ValueError("SOUNDCLONE_WATERMARK_KEYS must hold keys of your own in production")
         PriceTable(self.prices)
         return self
 
@@ -91,8 +103,31 @@ class Settings(BaseSettings):
         return self.data_dir / "files"
 
     @property
+    def watermark_keyring(self) -> dict[str, str]:
+        """Key id -> secret, the marking key first."""
+        return parse_watermark_keys(self.watermark_keys)
+
+    @property
     def price_table(self) -> PriceTable:
         return PriceTable(self.prices)
+
+
+def parse_watermark_keys(text: str) -> dict[str, str]:
+    """"id:secret,id:secret" as {id: secret}, in order; ids are short names, secrets at least 16 characters."""
+    keyring: dict[str, str] = {}
+    for entry in (part.strip() for part in text.split(",")):
+        key_id, colon, secret = entry.partition(":")
+        key_id = key_id.strip()
+        if not colon or not key_id or len(key_id) > 32 or not key_id.replace("-", "").replace("_", "").isalnum():
+            raise ValueError("SOUNDCLONE_WATERMARK_KEYS must be id:secret pairs separated by commas "
+                             "(ids of letters, digits, - and _, up to 32)")
+        if len(secret) < WATERMARK_SECRET_MIN:
+            raise ValueError(f"SOUNDCLONE_WATERMARK_KEYS: the secret of key {key_id!r} must have at least "
+                             f"{WATERMARK_SECRET_MIN} characters")
+        if key_id in keyring:
+            raise ValueError(f"SOUNDCLONE_WATERMARK_KEYS: key id {key_id!r} appears twice")
+        keyring[key_id] = secret
+    return keyring
 
 
 def new_secret() -> str:

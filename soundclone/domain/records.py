@@ -303,7 +303,7 @@ def _legacy_minimax_speech(order: dict, *, archive: Archive | None, voice: str |
         controls=Controls(order["speed"], order["vol"], order["pitch"], order["emotion"]), effects=effects,
         output=AudioOutput(audio["format"], audio["sample_rate"], audio["bitrate"], audio["channel"]),
         subtitles=Subtitles("json", words=order.get("subtitle_type", "sentence") != "sentence") if wants_subtitles else None,
-        stream=STREAM_PIECES if order.get("stream") else None, watermark=order.get("watermark", False),
+        stream=STREAM_PIECES if order.get("stream") else None, watermark=order.get("watermark") is not False,
         archive=archive,
     )
 

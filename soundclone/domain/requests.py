@@ -60,7 +60,7 @@ class SpeechRequest:
     output: AudioOutput = AudioOutput()
     subtitles: Subtitles | None = None
     stream: str | None = None        # STREAM_PIECES or STREAM_CONTINUOUS: publish audio as it is made
-    watermark: bool = False
+    watermark: bool = True           # False: the caller asked for no mark (domain.provenance decides)
     archive: Archive | None = None
 
 

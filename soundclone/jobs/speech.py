@@ -12,12 +12,13 @@ import io
 import json
 import tarfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from soundclone.core import voices as core_voices
-from soundclone.domain import keys
+from soundclone.domain import keys, provenance
 from soundclone.domain.controls import PITCH_RANGE
 from soundclone.domain.records import AudioFile, SpeechResult, SpeechTask
 from soundclone.domain.requests import STREAM_CONTINUOUS, SpeechRequest, Subtitles
@@ -28,7 +29,7 @@ from soundclone.media import effects, watermark
 from soundclone.media.encode import StreamEncoder, encode_audio
 from soundclone.media.subtitles import to_segments_json, to_srt
 from soundclone.speech.engine import SynthesisOptions, VoiceProfile
-from soundclone.store import files
+from soundclone.store import files, tasks
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
 
@@ -50,20 +51,27 @@ def _profile(ctx: JobContext, account_id: int, record: SpeechTask) -> tuple[Voic
     return VoiceProfile.from_bytes(ctx.blobs.get(key)), quality
 
 
+Marker = Callable[[np.ndarray, int], np.ndarray]   # (samples, where they start in the output) -> marked samples
+
+
 def speak(ctx: JobContext, task: Task, request: SpeechRequest, profile: VoiceProfile) -> SpeechResult:
     rate = ctx.engine.sample_rate
     modify = _voice_modify(request)
-    publish = _Publisher(ctx, task.id, request, modify) if request.stream else None
+    mark = marker(ctx, task.id, request.watermark)
+    publish = _Publisher(ctx, task.id, request, modify, mark) if request.stream else None
     options = synthesis_options(request)
     if request.stream:
         options = replace(options, first_piece_s=FIRST_PIECE_S)
     started = time.monotonic()
     rendering = render_script(ctx.engine, request.script, profile, options, on_audio=publish)
     metrics.spoke(rendering.duration_s, time.monotonic() - started)
-    # a stream's whole audio is the pieces it sent: the effects run once and the two never disagree
-    samples = np.concatenate(publish.pieces) if publish and publish.pieces else effects.apply(rendering.samples, rate, modify)
-    if request.watermark:
-        samples = watermark.embed(samples, rate, key=ctx.settings.secret_key)
+    # a stream's whole audio is the pieces it sent (each marked as it went): effects and mark run once, and the
+    # two never disagree
+    if publish and publish.pieces:
+        samples = np.concatenate(publish.pieces)
+    else:
+        samples = effects.apply(rendering.samples, rate, modify)
+        samples = mark(samples, 0) if mark else samples
     streamed = publish.finish() if publish else None
     audio = _write_audio(ctx, task.id, request, samples, encoded=streamed)
     result = SpeechResult(audio, request.characters, chunks=publish.chunks if publish else 0)
@@ -74,6 +82,19 @@ def speak(ctx: JobContext, task: Task, request: SpeechRequest, profile: VoicePro
     if request.archive is not None:
         result = replace(result, archive_file_id=_archive(ctx, task, request, result))
     return result
+
+
+def marker(ctx: JobContext, task_id: str, requested: bool) -> Marker | None:
+    """How this task's audio is marked (its mark id under the first watermark key), or None when it is not
+    (domain.provenance decides)."""
+    settings = ctx.settings
+    if not provenance.output_marked(requested, enabled=settings.watermark, opt_out_allowed=settings.watermark_opt_out):
+        return None
+    with transaction(ctx.sessions) as session:
+        mark_id = tasks.mark_id_for_task(session, task_id=task_id)
+    secret = next(iter(settings.watermark_keyring.values()))
+    rate = ctx.engine.sample_rate
+    return lambda samples, start: watermark.embed(samples, rate, key=secret, mark_id=mark_id, start=start)
 
 
 def synthesis_options(request: SpeechRequest) -> SynthesisOptions:
@@ -92,8 +113,10 @@ def _voice_modify(request: SpeechRequest) -> effects.VoiceModify:
 class _Publisher:
     """Encodes each new piece of audio and stores the bytes as the task's next stream chunk."""
 
-    def __init__(self, ctx: JobContext, task_id: str, request: SpeechRequest, modify: effects.VoiceModify) -> None:
-        self.ctx, self.task_id, self.request, self.modify = ctx, task_id, request, modify
+    def __init__(self, ctx: JobContext, task_id: str, request: SpeechRequest, modify: effects.VoiceModify,
+                 mark: Marker | None) -> None:
+        self.ctx, self.task_id, self.request, self.modify, self.mark = ctx, task_id, request, modify, mark
+        self.position = 0   # samples sent so far: each piece's mark continues the last one's
         out, rate = request.output, ctx.engine.sample_rate
         self.encoder = StreamEncoder(rate, fmt=out.format, bitrate=out.bitrate, out_rate=out.sample_rate,
                                      channels=out.channels) if request.stream == STREAM_CONTINUOUS else None
@@ -107,6 +130,9 @@ class _Publisher:
     def __call__(self, samples: np.ndarray) -> None:
         rate = self.ctx.engine.sample_rate
         piece = effects.apply(samples, rate, self.modify)
+        if self.mark is not None:
+            piece = self.mark(piece, self.position)
+        self.position += piece.size
         out = self.request.output
         if self.encoder is not None:
             self._send(self.encoder.push(piece))

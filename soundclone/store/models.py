@@ -63,7 +63,8 @@ class LedgerEntry(Base):
 
 class Task(Base):
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("number", name="uq_tasks_number"),)
+    __table_args__ = (UniqueConstraint("number", name="uq_tasks_number"),
+                      UniqueConstraint("mark_id", name="uq_tasks_mark_id"))
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -79,6 +80,7 @@ class Task(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     number: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # MiniMax's int64 task_id
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the HTTP request that made it
+    mark_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # its outputs' watermark payload
 
 
 class Voice(Base):

@@ -6,10 +6,12 @@ worker that lost its lease (and was replaced) cannot overwrite the result of its
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from soundclone.domain.tasks import TaskStatus
@@ -18,6 +20,8 @@ from soundclone.store.models import Task
 QUEUED, PROCESSING = TaskStatus.QUEUED.value, TaskStatus.PROCESSING.value
 COMPLETED, FAILED = TaskStatus.COMPLETED.value, TaskStatus.FAILED.value
 IN_FLIGHT = (QUEUED, PROCESSING)
+MARK_ID_BITS = 32        # media/watermark.ID_BITS: the payload a mark carries
+MARK_ID_DRAWS = 8        # random draws before giving up (a clash needs billions of tasks)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,33 @@ def create_task(
     session.add(task)
     session.flush()
     return task
+
+
+def mark_id_for_task(session: Session, *, task_id: str) -> int:
+    """The task's watermark payload: drawn at random the first time (unique among tasks), the same ever after, so a
+    task run again marks its outputs alike."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise LookupError(f"no task {task_id}")
+    for _ in range(MARK_ID_DRAWS):
+        if task.mark_id is not None:
+            return task.mark_id
+        candidate = secrets.randbits(MARK_ID_BITS)
+        if session.execute(select(Task.id).where(Task.mark_id == candidate)).first() is not None:
+            continue
+        try:
+            with session.begin_nested():
+                task.mark_id = candidate
+        except IntegrityError:     # another worker took it meanwhile
+            session.refresh(task)
+    if task.mark_id is None:
+        raise RuntimeError(f"could not draw a free mark id for task {task_id}")
+    return task.mark_id
+
+
+def task_by_mark_id(session: Session, *, mark_id: int) -> Task | None:
+    """The task whose outputs carry `mark_id`, whoever owns it: callers decide what to reveal."""
+    return session.execute(select(Task).where(Task.mark_id == mark_id)).scalar_one_or_none()
 
 
 def task_for_account(session: Session, *, task_id: str, account_id: int) -> Task | None:

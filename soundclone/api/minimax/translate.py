@@ -42,7 +42,7 @@ def t2a(body: T2ABody) -> tuple[SpeechRequest, dict]:
         raise invalid("subtitle_type", "subtitle_type word_streaming needs stream=true")
     return speech(
         model=model, text=body.text, voice_setting=body.voice_setting, audio_setting=body.audio_setting,
-        language_boost=body.language_boost, watermark=body.aigc_watermark and not body.stream,
+        language_boost=body.language_boost, watermark=body.aigc_watermark is not False,
         voice_modify=body.voice_modify, pronunciation=body.pronunciation_dict, stream=body.stream,
         formats=mm.STREAM_FORMATS if body.stream else mm.SYNC_FORMATS,
         subtitles=_subtitles(subtitle_type) if body.subtitle_enable else None, output_format=output_format,
@@ -54,7 +54,8 @@ def t2a_async(body: AsyncBody, text: str, output_file_id: int) -> tuple[SpeechRe
     """`/v1/t2a_async_v2`: the result is an archive (audio, sentence subtitles, facts) kept as a file."""
     request, wire = speech(
         model=mm.check_model(body.model, allowed=mm.ASYNC_MODELS), text=text, voice_setting=body.voice_setting,
-        audio_setting=body.audio_setting, language_boost=body.language_boost, watermark=body.aigc_watermark,
+        audio_setting=body.audio_setting, language_boost=body.language_boost,
+        watermark=body.aigc_watermark is not False,
         voice_modify=body.voice_modify, pronunciation=body.pronunciation_dict, rate_field="audio_sample_rate",
         formats=mm.ASYNC_FORMATS, subtitles=_subtitles("sentence"),
     )
@@ -73,7 +74,8 @@ def voice_clone(body: VoiceCloneBody, files: FileLookup) -> tuple[CloneRequest, 
             raise invalid("text", f"text has {len(body.text)} characters; at most {mm.DEMO_TEXT_LIMIT} are allowed")
         preview, wire = speech(
             model=mm.check_model(body.model), text=body.text, voice_setting={"voice_id": name},
-            audio_setting={"format": "mp3"}, language_boost=body.language_boost, watermark=body.aigc_watermark,
+            audio_setting={"format": "mp3"}, language_boost=body.language_boost,
+            watermark=body.aigc_watermark is not False,
         )
     elif body.model is not None:
         mm.check_model(body.model)

@@ -32,7 +32,9 @@ class VoiceCloneBody(Flexible):
         "Clean the clone audio before enrollment: background noise, including noise that comes and goes "
         "(traffic, clicks), is suppressed with DeepFilterNet3."))
     need_volume_normalization: bool = Field(False, description="Bring the clone audio's speech to -20 dBFS first.")
-    aigc_watermark: bool = False
+    aigc_watermark: bool | None = Field(None, description=(
+        "Whether the audio carries the service's provenance watermark. Every output is marked; false is honoured "
+        "only where the operator allows opting out (SOUNDCLONE_WATERMARK_OPT_OUT)."))
     consent_id: str | None = Field(None, description=(
         "An extension: the id of a verified consent recording (POST /v1/audio/voice_consents) whose speaker must be "
         "the file's speaker; required when the operator requires consent for every clone."))
@@ -52,7 +54,9 @@ class T2ABody(Flexible):
     subtitle_enable: bool = False
     subtitle_type: str | None = None
     output_format: str | None = None
-    aigc_watermark: bool = False
+    aigc_watermark: bool | None = Field(None, description=(
+        "Whether the audio carries the service's provenance watermark. Every output is marked; false is honoured "
+        "only where the operator allows opting out (SOUNDCLONE_WATERMARK_OPT_OUT)."))
 
 
 class AsyncBody(T2ABody):
