@@ -1,4 +1,4 @@
-"""The `soundclone` command: serve, worker, run (both), migrate, keys, balance, voices."""
+"""The `soundclone` command: serve, worker, run (both), migrate, keys, balance, voices, watermark."""
 
 from __future__ import annotations
 
@@ -382,3 +382,36 @@ def _file_sha256(path) -> str:  # noqa: ANN001
 
 if __name__ == "__main__":
     main()
+
+
+@main.group()
+def watermark() -> None:
+    """The provenance watermark every output carries (docs/watermark.md)."""
+
+
+@watermark.command("detect")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def watermark_detect(file: str) -> None:
+    """Whether FILE is marked by this service and, if so, by which task of which account (exit status 0 when
+    marked, 1 when not)."""
+    from pathlib import Path
+
+    from soundclone.core.provenance import trace_file
+    from soundclone.media.decode import DecodeLimits
+    from soundclone.media.errors import DecodeError
+
+    settings = _settings()
+    limits = DecodeLimits(max_duration_s=settings.decode_max_duration_s, deadline_s=settings.decode_deadline_s)
+    try:
+        trace = trace_file(_sessions(settings), settings.watermark_keyring, Path(file), limits=limits)
+    except DecodeError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    if not trace.marked:
+        click.echo(f"{file}: not marked (by any of {len(settings.watermark_keyring)} watermark keys)")
+        raise SystemExit(1)
+    click.echo(f"{file}: marked (confidence {trace.confidence:.2f}, key {trace.key_id}, mark id {trace.mark_id})")
+    if trace.task is None:
+        click.echo("  no task here holds this mark id (another deployment with the same key, or a removed task)")
+        return
+    task = trace.task
+    click.echo(f"  task {task.task_id} ({task.kind}) of account {task.account_id}, made {task.created_at.isoformat()}")

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry
 
-from soundclone.api import account, console, files, minimax, observe, openai, soundclone
+from soundclone.api import account, console, files, minimax, observe, openai, provenance, soundclone
 from soundclone.api.limits import BodySizeLimit
 from soundclone.api.observe import Observe
 from soundclone.api.openai import wire as openai_wire
@@ -28,7 +28,7 @@ from soundclone.store.queue import BACKGROUND, TaskQueue, create_queue
 
 log = logging.getLogger(__name__)
 
-DIALECTS = (soundclone, openai, account, minimax)   # the first that owns a path answers its errors; SoundClone by default
+DIALECTS = (soundclone, openai, account, provenance, minimax)   # the first that owns a path answers its errors; SoundClone by default
 UPLOAD_PATH = "/v1/files/upload"
 OPENAI_UPLOAD_PATHS = ("/v1/audio/voice_consents", "/v1/audio/voices")
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -56,6 +56,9 @@ Errors are `{{"error": {{"message", "type", "param", "code"}}}}` with these stat
 
 {openai.error_table_markdown()}
 
+**Provenance**: every audio output carries an inaudible watermark that leads back to its task;
+`POST /v1/watermark/detect` reads it (the task only for its owner).
+
 A file link (`audioUrl`, `subtitleFile`) is signed and expires; a tampered or expired link answers 403.
 Billing: characters are Unicode code points without `<#x#>` markers; prices are per 10,000 characters
 (`sound-cloning-clone`, `sound-cloning-audio`) plus `sound-cloning-voice` per audio task, debited when the
@@ -82,6 +85,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, render=render_error,
         larger={UPLOAD_PATH: settings.max_upload_bytes,
+                provenance.routes.DETECT_PATH: settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
                 **{path: openai_wire.FILE_LIMIT_BYTES + MULTIPART_OVERHEAD_BYTES for path in OPENAI_UPLOAD_PATHS}},
     )
     registry = CollectorRegistry()
