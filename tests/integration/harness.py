@@ -21,6 +21,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60
 
+WATERMARK_KEYS = "it1:integration-watermark-key"   # the service marks with it; tests detect with it
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -72,7 +74,8 @@ class Service:
         env.update({
             "SOUNDCLONE_DATA_DIR": str(self.data_dir), "SOUNDCLONE_MODEL_DIR": str(self.model_dir),
             "SOUNDCLONE_PORT": str(self.port), "SOUNDCLONE_ALLOW_PRIVATE_URLS": "true",
-            "SOUNDCLONE_SECRET_KEY": "integration-secret", "SOUNDCLONE_TASK_LEASE_S": "3",
+            "SOUNDCLONE_SECRET_KEY": "integration-secret",
+            "SOUNDCLONE_WATERMARK_KEYS": WATERMARK_KEYS, "SOUNDCLONE_TASK_LEASE_S": "3",
             "SOUNDCLONE_REAPER_INTERVAL_S": "0.5", "SOUNDCLONE_ENGINE_THREADS": "2",
             # tests poll several times a second for minutes; the rate limit has its own tests
             "SOUNDCLONE_RATE_LIMIT_PER_MINUTE": "100000",

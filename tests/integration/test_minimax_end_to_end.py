@@ -16,7 +16,8 @@ import pytest
 
 from soundclone.media.watermark import detect
 from tests.conftest import REFERENCE_WAV, SPEECH_DIR
-from tests.integration.harness import running
+from soundclone.settings import parse_watermark_keys
+from tests.integration.harness import WATERMARK_KEYS, running
 
 pytestmark = pytest.mark.slow
 VOICE = "TestVoice01"
@@ -91,7 +92,7 @@ def test_voice_clone_returns_a_watermarked_demo(cloned):
     audio = probe(demo)
     assert audio["format"] == "mp3" and abs(audio["duration_ms"] - cloned["extra_info"]["audio_length"]) < 120
     assert cloned["extra_info"]["usage_characters"] > 90 and cloned["extra_info"]["word_count"] > 70
-    assert detect(audio["mono"].astype(np.float32), audio["rate"], key="integration-secret").present
+    assert detect(audio["mono"].astype(np.float32), audio["rate"], parse_watermark_keys(WATERMARK_KEYS)).marked
 
 
 @pytest.mark.parametrize("audio_setting, expected", [
