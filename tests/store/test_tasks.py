@@ -55,3 +55,21 @@ def test_tasks_are_scoped_by_account(sessions):
     with transaction(sessions) as session:
         assert tasks.task_for_account(session, task_id="audio_1", account_id=owner.account_id) is not None
         assert tasks.task_for_account(session, task_id="audio_1", account_id=stranger.account_id) is None
+
+
+def test_a_tasks_mark_id_is_drawn_once_unique_and_leads_back_to_it(sessions, clock):
+    from soundclone.store.tasks import MARK_ID_BITS, create_task, mark_id_for_task, task_by_mark_id
+
+    customer = make_customer(sessions, balance=0, now=clock())
+    with transaction(sessions) as session:
+        for name in ("first", "second"):
+            create_task(session, task_id=name, account_id=customer.account_id, kind="speech", request={}, cost=0,
+                        now=clock(), due_in=timedelta(minutes=1))
+        first = mark_id_for_task(session, task_id="first")
+        assert mark_id_for_task(session, task_id="first") == first     # a task run again marks alike
+        second = mark_id_for_task(session, task_id="second")
+    assert first != second and 0 <= first < 2**MARK_ID_BITS
+    with transaction(sessions) as session:
+        assert task_by_mark_id(session, mark_id=second).id == "second"
+        unused = next(value for value in range(3) if value not in (first, second))
+        assert task_by_mark_id(session, mark_id=unused) is None
