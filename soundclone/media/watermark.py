@@ -1,7 +1,7 @@
 """A keyed watermark that carries a payload: which task made the audio.
 
 Embedding. The audio is analysed at MARK_RATE in frames of FRAME (64 ms, hop HOP = 32 ms); the spectrum between
-MARK_BAND_HZ is cut into BANDS bands of BAND_BINS bins. Every PERIOD frames (0.512 s) the same grid of
+MARK_BAND_HZ is cut into BANDS bands of BAND_BINS bins (one: 15.6 Hz). Every PERIOD frames (0.512 s) the same grid of
 PERIOD x BANDS cells carries one whole codeword: PAYLOAD_BITS (the 32-bit mark id and a 16-bit keyed check),
 convolutionally coded to CODED_BITS. A keyed table gives each cell one coded bit and a chip (+-1); the cell's
 magnitude is scaled by MARK_DB x chip x (bit as +-1). Scaling the speech's own spectrum keeps the mark under it:
@@ -35,13 +35,13 @@ FRAME = 1_024                        # 64 ms
 HOP = FRAME // 2                     # 32 ms; sqrt-Hann analysis and synthesis add back to the input
 BIN_HZ = MARK_RATE / FRAME
 MARK_BAND_HZ = (400.0, 3_800.0)      # kept by MP3, Opus, AAC and by resampling to 8 kHz
-BAND_BINS = 8                        # 125 Hz
+BAND_BINS = 1                        # 15.6 Hz: narrow bands beat wide ones (bench/watermark.py, docs)
 FIRST_BIN = int(np.ceil(MARK_BAND_HZ[0] / BIN_HZ))
 BANDS = int((MARK_BAND_HZ[1] / BIN_HZ - FIRST_BIN) // BAND_BINS)
 PERIOD = 16                          # frames per codeword: 0.512 s
 TILE_FRAMES = 2                      # a cell keeps its gain this many frames (96 ms of audio), so smearing
                                      # between overlapping frames does not blur it
-MARK_DB = 1.5                        # each cell's magnitude is raised or lowered this much
+MARK_DB = 1.2                        # each cell's magnitude is raised or lowered this much (SNR ~23 dB)
 ID_BITS = 32
 CHECK_BITS = 16
 PAYLOAD_BITS = ID_BITS + CHECK_BITS
@@ -51,7 +51,7 @@ SYNC_SHARE = 0.25                    # of the cells
 MAX_MARK_ID = (1 << ID_BITS) - 1
 OFFSETS = 4                          # grid positions tried within one hop
 ENVELOPE_BANDS = 5                   # a band's neighbourhood whose mean is the envelope
-ACTIVE_DB = 45.0                     # frames this far below the loud ones carry nothing usable
+ACTIVE_DB = 60.0                     # frames this far below the loud ones are left out (quiet ones help)
 CANDIDATES = 4                       # sync positions decoded (each is one 2^-CHECK_BITS chance of a false match)
 SYNC_Z_MIN = 4.0                     # the sync score needed as well as the check: unmarked audio stays near 0-3
 CONFIDENT_Z = 12.0                   # a sync score this high reads as confidence 1.0
