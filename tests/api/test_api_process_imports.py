@@ -61,6 +61,8 @@ with TestClient(create_app(settings)) as client:
                                                "voice_setting": {"voice_id": "jm_kumo"}}, headers=headers)
     assert streamed.status_code == 200 and "data:" in streamed.text, streamed.text  # through the stream's loop
     ok(client.post("/v1/get_voice", json={"voice_type": "all"}, headers=headers), "get_voice")
+    detected = client.post("/v1/watermark/detect", files={"file": ("me.wav", wav.getvalue())}, headers=headers)
+    assert detected.status_code == 200 and detected.json()["marked"] is False, detected.text  # detection ran here
 LEAVES = {"soundclone.speech", "soundclone.speech.defaults"}  # engine defaults the settings read: constants only
 engine_code = any(name.startswith(("soundclone.speech", "soundclone.jobs")) and name not in LEAVES for name in sys.modules)
 print("torch" in sys.modules, "onnxruntime" in sys.modules, "soundclone.speech.engine" in sys.modules, engine_code)
