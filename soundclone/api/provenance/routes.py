@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel, Field
 
 from soundclone.api.deps import CallerDep, StateDep
+from soundclone.api.openai.wire import ErrorBody
 from soundclone.core.provenance import trace_file
 from soundclone.domain.errors import ErrorKind, ServiceError, invalid
 from soundclone.media.decode import DecodeLimits
@@ -20,7 +21,9 @@ PREFIX = "/v1/watermark"
 DETECT_PATH = PREFIX + "/detect"
 READ_BLOCK = 1 << 20
 
-router = APIRouter(prefix=PREFIX, tags=["Provenance"])
+ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 413, 429, 500)}
+
+router = APIRouter(prefix=PREFIX, tags=["Provenance"], responses=ERRORS)
 
 
 class Detection(BaseModel):
