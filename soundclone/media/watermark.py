@@ -52,6 +52,7 @@ MAX_MARK_ID = (1 << ID_BITS) - 1
 OFFSETS = 4                          # grid positions tried within one hop
 ENVELOPE_BANDS = 5                   # a band's neighbourhood whose mean is the envelope
 ACTIVE_DB = 60.0                     # frames this far below the loud ones are left out (quiet ones help)
+FLOOR_PERCENTILE = 10                # the quietest frames give the noise floor
 CANDIDATES = 4                       # sync positions decoded (each is one 2^-CHECK_BITS chance of a false match)
 SYNC_Z_MIN = 4.0                     # the sync score needed as well as the check: unmarked audio stays near 0-3
 CONFIDENT_Z = 12.0                   # a sync score this high reads as confidence 1.0
@@ -166,11 +167,11 @@ def _candidates(folded: list[tuple[np.ndarray, np.ndarray]], secret: str) -> lis
 
 def _folded(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per (position in the period, band): the sum over periods of the band's envelope-free log energy, and the
-    sum of its squares; quiet frames are left out."""
+    sum of its squares; each frame weighted by how far it stands above the noise floor."""
     power = np.abs(_stft(audio)[:, FIRST_BIN:FIRST_BIN + BANDS * BAND_BINS]) ** 2
     energy = power.reshape(power.shape[0], BANDS, BAND_BINS).sum(axis=2)
     frame_energy = energy.sum(axis=1)
-    loud = np.percentile(frame_energy, 95)
+    loud, floor = np.percentile(frame_energy, 95), np.percentile(frame_energy, FLOOR_PERCENTILE)
     active = (frame_energy > loud * 10.0 ** (-ACTIVE_DB / 10.0)) & (frame_energy > _TINY)
     log_energy = np.log(energy + _TINY)
     kernel = np.ones(ENVELOPE_BANDS) / ENVELOPE_BANDS
@@ -179,7 +180,9 @@ def _folded(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     detail = log_energy - envelope
     if active.any():    # each band's lasting offset (the voice's own spectrum) is no mark; take it away
         detail -= detail[active].mean(axis=0)
-    detail *= active[:, None]
+    # a frame counts as much as it stands above the noise floor (its quietest frames: pauses hold only noise)
+    weight = np.clip(1.0 - floor / np.maximum(frame_energy, _TINY), 0.0, 1.0) * active
+    detail *= weight[:, None]
     periods = -(-detail.shape[0] // PERIOD)
     stacked = np.zeros((periods * PERIOD, BANDS))
     stacked[:detail.shape[0]] = detail
