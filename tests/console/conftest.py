@@ -30,7 +30,9 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory):
-    with running(tmp_path_factory.mktemp("console") / "data", MODEL_DIR) as service:
+    # no background refinement: it is tested elsewhere, and here it would only hold the worker at the end
+    with running(tmp_path_factory.mktemp("console") / "data", MODEL_DIR,
+                 extra_env={"SOUNDCLONE_REFINE_STEPS": "0"}) as service:
         yield service
 
 

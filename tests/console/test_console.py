@@ -102,7 +102,7 @@ def test_voices_lists_the_clone_with_its_expiry_and_the_system_voices(page, scre
 
 def test_speak_streams_and_highlights_the_current_word(page, screens):
     go(page, "Speak")
-    expect(page.get_by_label("Voice", exact=True)).to_have_value(VOICE_ID)
+    expect(page.locator("#speak-voice option:checked")).to_have_text(VOICE_ID)
     text = page.get_by_label("Text", exact=True)
     text.fill(SPOKEN)
     expect(page.locator("#speak-count")).to_have_text(f"{len(SPOKEN)} billed characters")

@@ -204,10 +204,11 @@ async function makeVoice() {
     form.append("file", sample.blob, sample.name);
     const uploaded = await postForm("/v1/files/upload", form);
     phase = "Sent; waiting for a worker";
+    const before = new Set((await get("/api/v1/tasks?limit=20")).data.map((t) => t.id));
     watcher = setInterval(async () => {   // the task's real state, from the account's task list
       try {
         const tasks = (await get("/api/v1/tasks?limit=5")).data;
-        const task = tasks.find((t) => t.voice_id === voiceId);
+        const task = tasks.find((t) => !before.has(t.id) && t.kind === "minimaxVoiceClone");
         if (task) phase = { queued: "Queued, waiting for a worker", processing: "Making the voice and its preview" }[task.status] || phase;
       } catch { /* the clone call reports its own errors */ }
     }, PROGRESS_POLL_MS);
@@ -293,7 +294,7 @@ async function playSample(button, voiceId, name) {
   if (sampleAudio && !sampleAudio.paused) { sampleAudio.pause(); }
   button.disabled = true;
   try {
-    let url = previews.get(voiceId);
+    let url = previews.get(voiceId) || previews.get(name);
     if (!url) {
       const tasks = (await get("/api/v1/tasks?limit=100")).data;
       url = tasks.find((t) => t.voice_id === voiceId && /Clone|Voice$/.test(t.kind) && t.audio_url)?.audio_url;
@@ -335,7 +336,7 @@ async function openSpeak() {
   try { own = (await get("/api/v1/voices")).data; } catch (error) { fail("#speak-error", error); }
   const groups = [];
   if (own.length) groups.push(el("optgroup", { label: "Your voices" },
-    ...own.map((v) => el("option", { value: v.id, selected: v.id === chosen }, v.name))));
+    ...own.map((v) => el("option", { value: v.id, selected: v.id === chosen || v.name === chosen }, v.name))));
   groups.push(el("optgroup", { label: "System voices" },
     ...systemVoices.map((v) => el("option", { value: v.id, selected: v.id === chosen },
                                   `${v.name} (${[v.language, v.sex].filter(Boolean).join(", ")})`))));
