@@ -33,6 +33,7 @@ def shoot(page: Page, screens, name: str) -> None:
     """The current screen at a desktop's width and at 375 px (the whole page), then back to the desktop."""
     for label, size in (("desktop", DESKTOP), ("375", PHONE)):
         page.set_viewport_size(size)
+        page.evaluate("window.scrollTo(0, 0)")
         page.wait_for_timeout(150)
         page.screenshot(path=str(screens / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)

@@ -278,8 +278,13 @@ function renderSystem() {
     playButton(voice.id, voice.name),
     el("div", { class: "voice-text" },
        el("strong", {}, `${voice.name} `), el("code", {}, voice.id),
-       el("span", { class: "hint" }, [voice.language, voice.sex, voice.description,
+       el("span", { class: "hint" }, [voice.language, voice.sex, ...traits(voice),
           voice.openai_names.length ? `OpenAI: ${voice.openai_names.join(", ")}` : null].filter(Boolean).join(" · "))))));
+}
+
+// The words of a system voice's description that the language and sex do not already say ("bright", "calm").
+function traits(voice) {
+  return voice.description.split(", ").filter((word) => word !== voice.sex && !word.includes(voice.language));
 }
 
 function playButton(voiceId, name) {
