@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 from tests.console.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.slow
-SPOKEN = "Hello there. This is my own voice, cloned a moment ago, reading a sentence in the console."
+SPOKEN = ("Hello there. This is my own voice, cloned a moment ago. "
+          "It reads a few sentences in the console, one word after another.")
 VOICE_ID = "console-voice-1"
 WAIT_MS = 120_000
 
@@ -88,6 +89,19 @@ def test_clone_from_a_real_recording_shows_progress_and_plays_its_preview(page, 
     shoot(page, screens, "3-clone-done")
 
 
+def test_a_recording_made_in_the_browser_is_ready_to_send(page):
+    """MediaRecorder on Chromium's fake microphone (a tone), turned into WAV in the page."""
+    source = page.locator("#consent-source")
+    source.get_by_role("button", name="Record", exact=True).click()
+    record = source.get_by_role("button", name="Stop", exact=True)
+    expect(record).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#consent-source-state")).to_contain_text("Recording…")
+    page.wait_for_timeout(1500)
+    record.click()
+    expect(page.locator("#consent-source-state")).to_contain_text(re.compile(r"Recording: 1\.\d s"))
+    page.wait_for_function("document.querySelector('#consent-source-audio').duration > 1")
+
+
 def test_voices_lists_the_clone_with_its_expiry_and_the_system_voices(page, screens):
     go(page, "Voices")
     own = page.get_by_role("list", name="Your voices")
@@ -113,10 +127,15 @@ def test_speak_streams_and_highlights_the_current_word(page, screens):
     assert "<#0.5#>" in text.input_value()
     expect(page.locator("#speak-count")).to_have_text(f"{len(SPOKEN)} billed characters")  # a marker is not billed
     text.fill(SPOKEN)
+    player = page.locator("#speak-audio").bounding_box()
     page.get_by_role("button", name="Speak", exact=True).click()
     audio = "document.querySelector('#speak-audio')"
     page.wait_for_function(f"{audio}.currentTime > 0", timeout=WAIT_MS)
+    assert page.locator("#speak-audio").bounding_box() == player     # the player did not move or resize
     expect(page.locator("#speak-download")).to_be_visible(timeout=WAIT_MS)
+    timings = page.locator("#speak-audio")
+    playing_at, complete_at = (int(timings.get_attribute(name)) for name in ("data-playing-at", "data-complete-at"))
+    assert playing_at < complete_at, "the audio began to play only once all of it had arrived"
     page.wait_for_function(f"{audio}.duration > 0 && isFinite({audio}.duration)", timeout=30_000)
     words = page.locator("#subtitles .word")
     expect(words.first).to_be_visible(timeout=30_000)
@@ -153,3 +172,18 @@ def test_the_api_reference_renders_offline_with_the_operations(page, screens):
     expect(page.locator("body")).to_contain_text("/v1/audio/speech")
     expect(page.locator("body")).to_contain_text("/api/v1/quote/t2a_v2")
     shoot(page, screens, "8-docs")
+
+
+def test_deleting_a_voice_asks_first(page, screens):
+    page.goto("/#voices")       # back from the reference: the key is still in the tab's session
+    own = page.get_by_role("list", name="Your voices")
+    own.get_by_role("button", name=f"Delete {VOICE_ID}").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(VOICE_ID)
+    page.keyboard.press("Escape")                       # cancelled: nothing deleted
+    expect(dialog).to_be_hidden()
+    expect(own).to_contain_text(VOICE_ID)
+    own.get_by_role("button", name=f"Delete {VOICE_ID}").click()
+    dialog.get_by_role("button", name="Delete").click()
+    expect(own).to_contain_text("No cloned voices yet")
+    shoot(page, screens, "9-voices-empty")

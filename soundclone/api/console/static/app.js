@@ -403,6 +403,11 @@ async function speak() {
   const player = streaming ? new StreamPlayer(audio) : null;
   const pieces = [];
   const started = performance.now();
+  // when playback began and when the last of the audio arrived, in ms from the click (the tests read them)
+  delete audio.dataset.playingAt;
+  delete audio.dataset.completeAt;
+  audio.addEventListener("playing", () => { audio.dataset.playingAt = Math.round(performance.now() - started); },
+                         { once: true });
   state.textContent = "Making the audio…";
   $("#speak-go").disabled = true;
   let final = null;
@@ -420,6 +425,7 @@ async function speak() {
         }
       } else if (event.data?.status === 2) {
         final = event;
+        audio.dataset.completeAt = Math.round(performance.now() - started);
       }
     }, { signal: speaking.signal });
     if (!final) throw new Error("the stream ended before the audio was complete; try again");

@@ -2,6 +2,8 @@
 // and a player that plays streamed MP3 while it is still arriving (MediaSource).
 
 const RECORDING_RATE = 24000;   // recordings are sent as 16-bit mono WAV at this rate (the engine's rate)
+const RECORD = '<span aria-hidden="true">●</span> Record';
+const STOP = '<span aria-hidden="true">■</span> Stop';
 
 // One widget: record (MediaRecorder) or choose a file; `source.take()` gives {blob, name} or null.
 export function makeSource(container) {
@@ -9,7 +11,7 @@ export function makeSource(container) {
   const id = container.id;
   container.innerHTML = `
     <div class="source-buttons">
-      <button type="button" class="record" id="${id}-record" aria-pressed="false">● Record</button>
+      <button type="button" class="record" id="${id}-record" aria-pressed="false">${RECORD}</button>
       <span class="or">or</span>
       <label class="file-label" for="${id}-file">Upload a file</label>
       <input type="file" id="${id}-file" accept=".mp3,.m4a,.wav,audio/mpeg,audio/mp4,audio/wav,audio/x-wav"
@@ -52,7 +54,7 @@ export function makeSource(container) {
     recorder.onstop = async () => {
       clearInterval(timer);
       stream.getTracks().forEach((track) => track.stop());
-      record.textContent = "● Record";
+      record.innerHTML = RECORD;
       record.setAttribute("aria-pressed", "false");
       recorder = null;
       state.textContent = "Preparing the recording…";
@@ -65,7 +67,7 @@ export function makeSource(container) {
     };
     const started = Date.now();
     recorder.start();
-    record.textContent = "■ Stop";
+    record.innerHTML = STOP;
     record.setAttribute("aria-pressed", "true");
     timer = setInterval(() => {
       state.textContent = `Recording… ${Math.round((Date.now() - started) / 1000)} s (press Stop when done)`;
