@@ -11,6 +11,7 @@ from soundclone.api.minimax import rules as minimax_rules
 from soundclone.api.minimax import translate as minimax_translate
 from soundclone.api.minimax.voices import ALIASES as MINIMAX_ALIASES
 from soundclone.api.minimax.wire import T2ABody
+from soundclone.api.openai.wire import ErrorBody
 from soundclone.api.openai.voices import BUILT_IN as OPENAI_NAMES
 from soundclone.api.state import ApiState
 from soundclone.core.quotes import quote_speech
@@ -55,7 +56,8 @@ def service(state: StateDep) -> dict:
                          "debit: the billable characters (Unicode code points without `<#x#>` pause markers) and each "
                          "charge in micro-units, including the clone fee when this would be a cloned voice's first "
                          "use. The body is checked as `/v1/t2a_v2` checks it (errors in OpenAI's shape, `param` "
-                         "naming the field); the key's rate limit counts the call, its character limit does not.")
+                         "naming the field); the key's rate limit counts the call, its character limit does not.",
+             responses={status: {"model": ErrorBody} for status in (400, 401, 429, 500)})
 def quote_t2a(body: T2ABody, state: StateDep, caller: CallerDep) -> dict:
     request, _ = minimax_translate.t2a(body)
     quote = quote_speech(state, account_id=caller.account_id, request=request, plan=PricePlan.MINIMAX_SPEECH,
