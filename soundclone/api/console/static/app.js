@@ -220,6 +220,7 @@ async function makeVoice() {
     $("#clone-done").className = "ok";
     $("#clone-done").textContent = `Voice ${voiceId} is ready (${Math.round((Date.now() - started) / 1000)} s).`;
     if (reply.demo_audio) {
+      audio.hidden = false;
       audio.src = reply.demo_audio;
       previews.set(voiceId, reply.demo_audio);
       audio.play().catch(() => {});
