@@ -38,7 +38,12 @@ def test_the_reference_and_the_console_come_from_the_service_itself(client):
     docs = client.get("/docs").text
     assert "cdn" not in docs.lower() and "/static/docs/swagger-ui-bundle.js" in docs
     assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
-    assert client.get("/").headers["content-type"].startswith("text/html")
+    page = client.get("/")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["content-security-policy"]     # no inline or foreign script
+    assert "/console/app.js" in page.text and "/console/style.css" in page.text
+    for asset in ("app.js", "api.js", "media.js", "style.css"):     # the package carries the console's files
+        assert client.get(f"/console/{asset}").status_code == 200
 
 
 def test_every_kind_of_task_is_listed_including_the_services_own(client, sessions, customer, clock):
