@@ -5,6 +5,7 @@ voices, history, account, and the API reference; every screen photographed at 37
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -24,6 +25,15 @@ def page(browser, service) -> Page:
     page = context.new_page()
     yield page
     context.close()
+
+
+def until(page: Page, expression: str, timeout: float = 5_000) -> None:
+    """Wait until a JavaScript expression is true, polled from here: the console's Content-Security-Policy (no
+    eval) stops Playwright's own in-page polling, and the tests run under that policy as users do."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout / 1000:.0f} s: {expression}"
+        page.wait_for_timeout(50)
 
 
 def go(page: Page, section: str) -> None:
@@ -85,7 +95,7 @@ def test_clone_from_a_real_recording_shows_progress_and_plays_its_preview(page, 
     expect(page.locator("#clone-stage")).to_contain_text(re.compile(r"\d+ s"))
     expect(page.locator("#clone-done")).to_contain_text(f"Voice {VOICE_ID} is ready", timeout=WAIT_MS)
     expect(page.locator("#clone-error")).to_be_empty()
-    page.wait_for_function("document.querySelector('#clone-preview').duration > 1", timeout=30_000)
+    until(page, "document.querySelector('#clone-preview').duration > 1", timeout=30_000)
     shoot(page, screens, "3-clone-done")
 
 
@@ -99,7 +109,7 @@ def test_a_recording_made_in_the_browser_is_ready_to_send(page):
     page.wait_for_timeout(1500)
     record.click()
     expect(page.locator("#consent-source-state")).to_contain_text(re.compile(r"Recording: 1\.\d s"))
-    page.wait_for_function("document.querySelector('#consent-source-audio').duration > 1")
+    until(page, "document.querySelector('#consent-source-audio').duration > 1")
 
 
 def test_voices_lists_the_clone_with_its_expiry_and_the_system_voices(page, screens):
@@ -108,7 +118,7 @@ def test_voices_lists_the_clone_with_its_expiry_and_the_system_voices(page, scre
     expect(own).to_contain_text(VOICE_ID)
     expect(own).to_contain_text("unless used")
     system = page.get_by_role("list", name="System voices")
-    page.wait_for_function("document.querySelectorAll('#system-voices li').length > 10")
+    until(page, "document.querySelectorAll('#system-voices li').length > 10")
     expect(system).to_contain_text("female")
     own.get_by_role("button", name=f"Play a sample of {VOICE_ID}").click()   # its preview, already made: no charge
     expect(page.locator("#voices-error")).to_be_empty()
@@ -130,20 +140,20 @@ def test_speak_streams_and_highlights_the_current_word(page, screens):
     player = page.locator("#speak-audio").bounding_box()
     page.get_by_role("button", name="Speak", exact=True).click()
     audio = "document.querySelector('#speak-audio')"
-    page.wait_for_function(f"{audio}.currentTime > 0", timeout=WAIT_MS)
+    until(page, f"{audio}.currentTime > 0", timeout=WAIT_MS)
     assert page.locator("#speak-audio").bounding_box() == player     # the player did not move or resize
     expect(page.locator("#speak-download")).to_be_visible(timeout=WAIT_MS)
     timings = page.locator("#speak-audio")
     playing_at, complete_at = (int(timings.get_attribute(name)) for name in ("data-playing-at", "data-complete-at"))
     assert playing_at < complete_at, "the audio began to play only once all of it had arrived"
-    page.wait_for_function(f"{audio}.duration > 0 && isFinite({audio}.duration)", timeout=30_000)
+    until(page, f"{audio}.duration > 0 && isFinite({audio}.duration)", timeout=30_000)
     words = page.locator("#subtitles .word")
     expect(words.first).to_be_visible(timeout=30_000)
     assert words.count() >= 10
     page.evaluate(f"{audio}.currentTime = 0; {audio}.play()")
-    page.wait_for_function("Number(document.querySelector('#subtitles').dataset.current) >= 0", timeout=10_000)
+    until(page, "Number(document.querySelector('#subtitles').dataset.current) >= 0", timeout=10_000)
     first = int(page.locator("#subtitles").get_attribute("data-current"))
-    page.wait_for_function(f"Number(document.querySelector('#subtitles').dataset.current) > {first}",
+    until(page, f"Number(document.querySelector('#subtitles').dataset.current) > {first}",
                            timeout=10_000)
     assert page.locator("#subtitles .word.current").count() == 1
     page.evaluate(f"{audio}.pause()")
