@@ -63,7 +63,7 @@ def test_a_bad_key_is_refused_with_its_reason(page, screens):
 
 def test_sign_in_keeps_the_key_in_the_tab_only(page, key):
     page.get_by_label("API key").fill(key)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("API key").press("Enter")          # the keyboard is enough
     expect(page.get_by_role("navigation", name="Sections")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('soundclone.key')") == key
     assert page.evaluate("localStorage.length") == 0
@@ -172,6 +172,7 @@ def test_history_and_account_show_the_tasks_and_the_charges(page, screens):
     go(page, "Account")
     expect(page.locator("#account-balance")).not_to_have_text("…")
     expect(page.locator("#ledger-table")).to_contain_text("debit")
+    expect(page.locator("#ledger-table")).to_contain_text("voice-clone × 1")   # the clone fee, on its first use
     shoot(page, screens, "7-account")
 
 

@@ -534,8 +534,10 @@ async function openAccount() {
     $("#ledger-empty").hidden = ledger.length > 0;
     $("#ledger-table").hidden = ledger.length === 0;
     $("#ledger-table tbody").replaceChildren(...ledger.map((row) => el("tr", {},
-      el("td", {}, when(row.created_at)), el("td", {}, row.kind),
-      el("td", { class: `number ${row.amount < 0 ? "minus" : "plus"}` }, money(row.amount)),
+      el("td", {}, when(row.created_at)),
+      el("td", {}, row.kind, row.charges.length ? el("span", { class: "hint block" },
+        row.charges.map((c) => `${c.config} × ${c.quantity.toLocaleString()}`).join(" + ")) : null),
+      el("td", { class: `number ${row.amount < 0 ? "minus" : row.amount > 0 ? "plus" : "zero"}` }, money(row.amount)),
       el("td", {}, row.task_id ? el("code", {}, row.task_id) : ""))));
   } catch (error) {
     fail("#account-error", error);
