@@ -10,7 +10,7 @@ const SPEECH_PATH = "/v1/t2a_v2";
 const QUOTE_PATH = "/api/v1/quote/t2a_v2";
 const PAUSE_MARKER = "<#0.5#>";
 const QUOTE_DELAY_MS = 300;
-const PROGRESS_POLL_MS = 1000;
+const PROGRESS_POLL_MS = 2000;   // the task list, while a voice is made: 30 calls a minute of the key's 120
 const CONTENT_TYPES = { mp3: "audio/mpeg", flac: "audio/flac", pcm: "audio/wav", wav: "audio/wav" };
 
 let service = null;        // GET /api/v1/service
