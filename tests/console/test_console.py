@@ -19,9 +19,19 @@ VOICE_ID = "console-voice-1"
 WAIT_MS = 120_000
 
 
+OUTSIDE: list[str] = []    # every request the pages made to anything but the service (refused)
+
+
 @pytest.fixture(scope="module")
 def page(browser, service) -> Page:
     context = browser.new_context(viewport=DESKTOP, base_url=service.base_url)
+    elsewhere = re.compile(rf"^(?!{re.escape(service.base_url)}/)[a-z]+://")
+
+    def refuse(route) -> None:  # noqa: ANN001
+        OUTSIDE.append(route.request.url)
+        route.abort()
+
+    context.route(elsewhere, refuse)
     page = context.new_page()
     yield page
     context.close()
@@ -161,6 +171,16 @@ def test_speak_streams_and_highlights_the_current_word(page, screens):
     shoot(page, screens, "5-speak")
 
 
+def test_a_format_the_player_cannot_stream_plays_once_complete(page):
+    page.get_by_label("Format").select_option("flac")
+    page.get_by_label("Text", exact=True).fill("One more, in FLAC.")
+    page.get_by_role("button", name="Speak", exact=True).click()
+    expect(page.locator("#speak-download")).to_have_attribute("download", "speech.flac", timeout=WAIT_MS)
+    until(page, "document.querySelector('#speak-audio').duration > 0.5", timeout=10_000)
+    expect(page.locator("#speak-error")).to_be_empty()
+    page.get_by_label("Format").select_option("mp3")
+
+
 def test_history_and_account_show_the_tasks_and_the_charges(page, screens):
     go(page, "History")
     rows = page.locator("#history-table tbody tr")
@@ -182,6 +202,7 @@ def test_the_api_reference_renders_offline_with_the_operations(page, screens):
     assert page.locator(".opblock").count() > 20
     expect(page.locator("body")).to_contain_text("/v1/audio/speech")
     expect(page.locator("body")).to_contain_text("/api/v1/quote/t2a_v2")
+    assert OUTSIDE == [], f"the console or the reference asked for something outside the service: {OUTSIDE}"
     shoot(page, screens, "8-docs")
 
 
