@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test fixtures models bench-models fuzz-api fuzz-media quality clean
+.PHONY: install run test chromium fixtures models bench-models fuzz-api fuzz-media quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ run: install models
 bench-models: install fixtures
 	SOUNDCLONE_MODEL_DIR=.cache/models $(PY) -m soundclone models
 
-test: bench-models
+# The console's browser tests drive Debian's Chromium through Playwright (no browser download): installed here if
+# missing (as root, or with sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+test: bench-models chromium
 	$(PY) -m pytest
 
 # A longer schemathesis run against the OpenAPI document than the suite's small budget.

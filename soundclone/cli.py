@@ -98,7 +98,8 @@ def run() -> None:
     migrate(settings.resolved_database_url)
     key = _ensure_dev_key(settings)
     worker_process = subprocess.Popen([sys.executable, "-m", "soundclone", "worker"])
-    click.echo(f"soundclone API:   {settings.resolved_public_base_url}  (docs: {settings.resolved_public_base_url}/docs)")
+    click.echo(f"soundclone API:   {settings.resolved_public_base_url}  (console: open it in a browser; "
+               f"docs: {settings.resolved_public_base_url}/docs)")
     if key:
         click.echo(f"development key:  {key}   (shown once; stored hashed)")
     else:

@@ -39,15 +39,22 @@ def resolve(session: Session, *, account_id: int, name: str, engine: str, field:
 
 def use(session: Session, *, account_id: int, ref: VoiceRef, name: str, now: datetime, field: str) -> bool:
     """Check the voice can speak now and make a clone permanent; True on a clone's first use."""
+    first = would_be_first_use(session, account_id=account_id, ref=ref, name=name, now=now, field=field)
+    if ref.kind != SYSTEM:
+        voices.make_permanent(session, voice_id=ref.id)
+    return first
+
+
+def would_be_first_use(session: Session, *, account_id: int, ref: VoiceRef, name: str, now: datetime,
+                       field: str) -> bool:
+    """What `use` would answer now, without making anything permanent (for price quotes)."""
     if ref.kind == SYSTEM:
         return False
     voice = voices.voice_for_account(session, voice_id=ref.id, account_id=account_id)
     if voice is None:
         raise ServiceError(ErrorKind.VOICE_NOT_FOUND, f"voice {name} not found", field=field)
     clock = VoiceClock(voice.created_at, voice.permanent, timedelta(days=voice.lifetime_days))
-    first = first_use(clock, now, voice_name=name, days=voice.lifetime_days, field=field)
-    voices.make_permanent(session, voice_id=voice.id)
-    return first
+    return first_use(clock, now, voice_name=name, days=voice.lifetime_days, field=field)
 
 
 def clone_to_speak(session: Session, *, account_id: int, ref: VoiceRef, engine: str) -> Voice | None:

@@ -38,7 +38,12 @@ def test_the_reference_and_the_console_come_from_the_service_itself(client):
     docs = client.get("/docs").text
     assert "cdn" not in docs.lower() and "/static/docs/swagger-ui-bundle.js" in docs
     assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
-    assert client.get("/").headers["content-type"].startswith("text/html")
+    page = client.get("/")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["content-security-policy"]     # no inline or foreign script
+    assert "/console/app.js" in page.text and "/console/style.css" in page.text
+    for asset in ("app.js", "api.js", "media.js", "style.css"):     # the package carries the console's files
+        assert client.get(f"/console/{asset}").status_code == 200
 
 
 def test_every_kind_of_task_is_listed_including_the_services_own(client, sessions, customer, clock):
@@ -49,3 +54,44 @@ def test_every_kind_of_task_is_listed_including_the_services_own(client, session
     listed = client.get("/api/v1/tasks", headers=customer.headers).json()["data"]
     assert [(t["kind"], t["dialect"], t["cost"], t["voice_id"]) for t in listed] == [
         ("voiceRefine", "service", 0, "model_" + "9" * 32)]
+
+
+QUOTED_TEXT = "Hello <#0.5#> world, twice over."
+
+
+def _quote(client, customer, voice: str, text: str = QUOTED_TEXT):
+    return client.post("/api/v1/quote/t2a_v2", headers=customer.headers,
+                       json={"model": "speech-2.6-hd", "text": text, "voice_setting": {"voice_id": voice}})
+
+
+def test_a_quote_is_what_the_same_body_debits_and_charges_nothing_itself(client, customer):
+    before = client.get("/api/v1/account", headers=customer.headers).json()["balance"]
+    quote = _quote(client, customer, "af_heart").json()
+    assert quote["characters"] == len(QUOTED_TEXT) - len("<#0.5#>") and quote["total"] > 0
+    assert [c["config"] for c in quote["charges"]] == ["speech-t2a"]
+    assert client.get("/api/v1/account", headers=customer.headers).json()["balance"] == before
+    assert [row["kind"] for row in client.get("/api/v1/account/ledger", headers=customer.headers).json()["data"]] \
+        == ["topup"]
+    submitted = client.post("/v1/t2a_async_v2", headers=customer.headers, json={
+        "model": "speech-2.6-hd", "text": QUOTED_TEXT, "voice_setting": {"voice_id": "af_heart"}}).json()
+    assert submitted["usage_characters"] == quote["characters"]
+    debited = client.get("/api/v1/account/ledger", headers=customer.headers).json()["data"][0]
+    assert -debited["amount"] == quote["total"]
+
+
+def test_a_quote_adds_the_clone_fee_on_first_use_without_using_the_clone(client, sessions, customer, clock):
+    with transaction(sessions) as session:
+        voices.create_voice(session, voice_id="model_" + "8" * 32, account_id=customer.account_id, engine="kokoro",
+                            profile_key="voices/x.profile", source_task_id="audio_x", now=clock(), name="Narrator02")
+    for _ in range(2):   # asking twice is still a first use: the quote made nothing permanent
+        quote = _quote(client, customer, "Narrator02").json()
+        assert [c["config"] for c in quote["charges"]] == ["speech-t2a", "voice-clone"]
+    own = client.get("/api/v1/voices", headers=customer.headers).json()["data"]
+    assert own[0]["permanent"] is False and own[0]["expires_at"] is not None
+
+
+def test_a_quote_refuses_what_the_speech_route_refuses_naming_the_field(client, customer):
+    missing = _quote(client, customer, "nobody-here").json()["error"]
+    assert missing["code"] == "voice_not_found" and missing["param"] == "voice_setting.voice_id"
+    assert _quote(client, customer, "af_heart", text="").json()["error"]["param"] == "text"
+    assert client.post("/api/v1/quote/t2a_v2", json={"model": "speech-2.6-hd", "text": "hi"}).status_code == 401

@@ -7,13 +7,18 @@ from datetime import timedelta
 from fastapi import APIRouter, Query
 
 from soundclone.api.deps import CallerDep, StateDep
+from soundclone.api.minimax import rules as minimax_rules
+from soundclone.api.minimax import translate as minimax_translate
 from soundclone.api.minimax.voices import ALIASES as MINIMAX_ALIASES
+from soundclone.api.minimax.wire import T2ABody
+from soundclone.api.openai.wire import ErrorBody
 from soundclone.api.openai.voices import BUILT_IN as OPENAI_NAMES
 from soundclone.api.state import ApiState
+from soundclone.core.quotes import quote_speech
 from soundclone.core.tasks import view
-from soundclone.domain import consent
+from soundclone.domain import consent, controls
 from soundclone.domain.languages import ALL_LANGUAGES
-from soundclone.domain.pricing import MICROS_PER_UNIT
+from soundclone.domain.pricing import MICROS_PER_UNIT, PricePlan
 from soundclone.domain.records import CloneResult, Failure, RefineResult, SpeechResult
 from soundclone.domain.system_voices import system_voices
 from soundclone.domain.voices import VoiceClock
@@ -23,6 +28,7 @@ from soundclone.store.models import Task
 
 PREFIX = "/api/v1"
 LIMIT_DEFAULT, LIMIT_MAX = 20, 100
+CONSOLE_MODEL = "speech-2.6-hd"   # a MiniMax model that takes every emotion (fluent and whisper need 2.6)
 DIALECT_OF_KIND = {"soundCloning": "soundclone", "minimax": "minimax", "openai": "openai"}
 
 router = APIRouter(prefix=PREFIX, tags=["Account and service"])
@@ -35,7 +41,29 @@ def service(state: StateDep) -> dict:
         "languages": [{"code": code, "name": name} for name, code in ALL_LANGUAGES.items()],
         "consent_languages": list(consent.LANGUAGES), "prices": state.settings.price_table.prices,
         "micros_per_unit": MICROS_PER_UNIT, "consent_required": state.settings.require_consent,
+        "speech_controls": {  # what `POST /v1/t2a_v2` accepts (the console builds its form from this)
+            "speed": {"min": controls.SPEED_RANGE[0], "max": controls.SPEED_RANGE[1], "default": controls.DEFAULT_SPEED},
+            "volume": {"min": 0, "max": controls.VOLUME_MAX, "default": controls.DEFAULT_VOLUME},
+            "pitch": {"min": controls.PITCH_RANGE[0], "max": controls.PITCH_RANGE[1], "default": controls.DEFAULT_PITCH},
+            "emotions": list(minimax_rules.EMOTIONS), "model": CONSOLE_MODEL,
+            "formats": list(minimax_rules.STREAM_FORMATS),
+        },
     }
+
+
+@router.post("/quote/t2a_v2", summary="The price of a `POST /v1/t2a_v2` body, before it is made (nothing is charged)",
+             description="Send the body you would send to `/v1/t2a_v2`. The answer is what accepting it now would "
+                         "debit: the billable characters (Unicode code points without `<#x#>` pause markers) and each "
+                         "charge in micro-units, including the clone fee when this would be a cloned voice's first "
+                         "use. The body is checked as `/v1/t2a_v2` checks it (errors in OpenAI's shape, `param` "
+                         "naming the field); the key's rate limit counts the call, its character limit does not.",
+             responses={status: {"model": ErrorBody} for status in (400, 401, 429, 500)})
+def quote_t2a(body: T2ABody, state: StateDep, caller: CallerDep) -> dict:
+    request, _ = minimax_translate.t2a(body)
+    quote = quote_speech(state, account_id=caller.account_id, request=request, plan=PricePlan.MINIMAX_SPEECH,
+                         voice_field=minimax_translate.VOICE_FIELD, aliases=MINIMAX_ALIASES)
+    return {"characters": quote.characters, "total": quote.total, "micros_per_unit": MICROS_PER_UNIT,
+            "charges": [{"config": c.config_name, "quantity": c.quantity, "amount": c.amount} for c in quote.charges]}
 
 
 @router.get("/account", summary="The calling key's account: balance and whether it may clone")

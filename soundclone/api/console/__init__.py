@@ -15,6 +15,11 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 CONSOLE_DIR = Path(__file__).parent / "static"
+# The console's page runs only its own files: no inline script, nothing from elsewhere; audio from the service's
+# file links and from the page's own blobs (streamed speech, recordings). The key it holds stays in this origin.
+CONSOLE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                  "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                  "frame-ancestors 'none'; form-action 'self'")
 CONSOLE_PATH = "/console"
 DOCS_ASSETS_PATH = "/static/docs"
 DOCS_ASSETS_PACKAGE = "fastapi_offline"
@@ -28,7 +33,9 @@ def install(app: FastAPI) -> None:
 
     @app.get("/", include_in_schema=False)
     def console() -> FileResponse:
-        return FileResponse(CONSOLE_DIR / "index.html", media_type="text/html")
+        return FileResponse(CONSOLE_DIR / "index.html", media_type="text/html",
+                            headers={"Content-Security-Policy": CONSOLE_POLICY, "Referrer-Policy": "no-referrer",
+                                     "Cache-Control": "no-cache"})
 
     @app.get("/docs", include_in_schema=False)
     def swagger() -> HTMLResponse:
