@@ -86,13 +86,19 @@ def cloned(client):
     return body
 
 
-def test_voice_clone_returns_a_watermarked_demo(cloned):
+def test_voice_clone_returns_a_watermarked_demo(client, cloned):
     assert cloned["input_sensitive"] is False and cloned["demo_audio"].startswith("http")
     demo = httpx.get(cloned["demo_audio"], timeout=30).content
     audio = probe(demo)
     assert audio["format"] == "mp3" and abs(audio["duration_ms"] - cloned["extra_info"]["audio_length"]) < 120
     assert cloned["extra_info"]["usage_characters"] > 90 and cloned["extra_info"]["word_count"] > 70
     assert detect(audio["mono"].astype(np.float32), audio["rate"], parse_watermark_keys(WATERMARK_KEYS)).marked
+    # the owner asks the service: the task it names is the clone, as the account's task list shows it
+    found = client.post("/v1/watermark/detect", files={"file": ("demo.mp3", demo, "audio/mpeg")})
+    assert found.status_code == 200 and found.json()["marked"], found.text
+    listed = client.get("/api/v1/tasks").json()["data"]
+    named = [task for task in listed if task["id"] == found.json()["task_id"]]
+    assert len(named) == 1 and named[0]["kind"] == "minimaxVoiceClone"
 
 
 @pytest.mark.parametrize("audio_setting, expected", [
