@@ -18,7 +18,7 @@ RATE_INVERSE = len(GENERATORS)
 
 
 def _parity(value: int) -> int:
-    return bin(value).count("1") & 1
+    return value.bit_count() & 1
 
 
 # for each next state: its two predecessor states, the input bit that leads there, and the coded bits (as +-1)

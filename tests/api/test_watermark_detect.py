@@ -3,7 +3,6 @@ is marked; unmarked speech is unmarked; a file that is not audio is refused. And
 
 from datetime import timedelta
 
-import numpy as np
 import pytest
 import soundfile
 
