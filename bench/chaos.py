@@ -72,6 +72,7 @@ class Deployment:
     workers: list[subprocess.Popen | None] = field(default_factory=lambda: [None, None, None])
     restarts: collections.Counter = field(default_factory=collections.Counter)
     generation: list[int] = field(default_factory=lambda: [0, 0, 0])
+    ready_at: list[float | None] = field(default_factory=lambda: [None, None, None])
     api_up: list[bool] = field(default_factory=lambda: [False, False])
 
     def cli(self, *args: str) -> str:
@@ -100,14 +101,21 @@ class Deployment:
 
     def start_worker(self, number: int) -> None:
         self.generation[number] += 1
+        self.ready_at[number] = None
         self.workers[number] = self._spawn("worker", self._worker_log(number))
 
     def _worker_log(self, number: int) -> str:
         return f"worker{number}.{self.generation[number]}.log"
 
     def worker_ready(self, number: int) -> bool:
-        path = self.logs / self._worker_log(number)
-        return path.exists() and "worker ready" in path.read_text(errors="replace")
+        if self.ready_at[number] is None:
+            path = self.logs / self._worker_log(number)
+            if path.exists() and "worker ready" in path.read_text(errors="replace"):
+                self.ready_at[number] = time.monotonic()
+        return self.ready_at[number] is not None
+
+    def up_for(self, number: int) -> float:
+        return time.monotonic() - self.ready_at[number] if self.worker_ready(number) else 0.0
 
     def wait_workers(self) -> None:
         _wait(lambda: all(self.worker_ready(n) for n in range(len(self.workers))), "the workers")
@@ -262,16 +270,17 @@ class Clients:
         outcome.error = "" if outcome.ok else body["base_resp"]["status_msg"]
 
 
-def chaos(deployment: Deployment, stop: threading.Event, kill_every: float, rng: random.Random,
+def chaos(deployment: Deployment, stop: threading.Event, kill_every: float, min_life: float, rng: random.Random,
           api_kill_at: float) -> None:
-    """A worker SIGKILLed (and restarted at once) every `kill_every` s on average, chosen among those that have
-    finished starting (a worker takes 10-60 s to load its models here, so killing starting ones would only test
-    start-up); one API replica killed once."""
+    """A worker SIGKILLed (and restarted at once) every `kill_every` s on average, chosen among those that have been
+    working for `min_life` s (a worker takes 10-60 s to load its models on a busy 2-core machine, so killing starting
+    ones would only test start-up, and killing each before it finishes a task would test nothing else); one API
+    replica killed once, `api_kill_at` s in, and restarted."""
     started = time.monotonic()
     api_killed = False
     while not stop.wait(rng.uniform(0.5, 1.5) * kill_every):
-        ready = [n for n in range(len(deployment.workers)) if deployment.worker_ready(n)]
-        if ready:
+        ready = [n for n in range(len(deployment.workers)) if deployment.up_for(n) >= min_life]
+        if ready and not stop.is_set():
             deployment.kill_worker(rng.choice(ready))
         if not api_killed and time.monotonic() - started >= api_kill_at:
             api_killed = True
@@ -455,7 +464,9 @@ def run(args: argparse.Namespace) -> int:
     redis.Redis.from_url(args.redis_url).flushdb()
     scratch = Path(tempfile.mkdtemp(prefix="soundclone-chaos-"))
     deployment = None
+    stop = threading.Event()
     failures: list[str] = []
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         with s3_server() as s3, FileServer(REFERENCE.parent) as files:
             bucket = "chaos"
@@ -480,8 +491,7 @@ def run(args: argparse.Namespace) -> int:
 
             jobs = plan(args.tasks, rng)
             clients = Clients(deployment, key, files)
-            stop = threading.Event()
-            chaos_thread = threading.Thread(target=chaos, args=(deployment, stop, args.kill_every, rng,
+            chaos_thread = threading.Thread(target=chaos, args=(deployment, stop, args.kill_every, args.min_life, rng,
                                                                 args.api_kill_at), daemon=True)
             load_started = time.monotonic()
             chaos_thread.start()
@@ -513,6 +523,8 @@ def run(args: argparse.Namespace) -> int:
             failures = problems + download_problems
             report(jobs, outcomes, stats, deployment, setup_s, load_s, drain_s, fetched, failures)
     finally:
+        stop.set()
+        time.sleep(0.5)
         if deployment is not None:
             deployment.stop()
         with admin.connect() as connection:
@@ -554,7 +566,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tasks", type=int, default=300)
     parser.add_argument("--clients", type=int, default=6, help="concurrent clients")
-    parser.add_argument("--kill-every", type=float, default=4.0, help="mean seconds between worker SIGKILLs")
+    parser.add_argument("--kill-every", type=float, default=6.0, help="mean seconds between worker SIGKILLs")
+    parser.add_argument("--min-life", type=float, default=20.0,
+                        help="a worker is killed only after working this many seconds")
     parser.add_argument("--api-kill-at", type=float, default=10.0, help="kill API replica 1 this many s into the run")
     parser.add_argument("--drain-timeout", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=1)
