@@ -263,7 +263,7 @@ class Clients:
     def minimax_clone(self, outcome: Outcome, _: str, number: int) -> None:
         upload = self.call("POST", "/v1/files/upload", data={"purpose": "voice_clone"},
                            files={"file": (REFERENCE.name, REFERENCE.read_bytes())}).json()
-        body = self.call("POST", "/v1/voice_clone", json={"file_id": upload["file"]["file_id"],
+        body = self.call("POST", "/v1/voice_clone", json={"file_id": upload["file"]["file_id"], "model": "speech-02-turbo",
                                                           "voice_id": f"Chaos{number:05d}x",
                                                           "text": "A short demo of this voice."}).json()
         outcome.ok = body["base_resp"]["status_code"] == 0
@@ -428,6 +428,8 @@ def deployment_env(*, database_url: str, redis_url: str, blob_url: str, data_dir
         "SOUNDCLONE_HOST": "127.0.0.1",
         # short leases so a killed worker's task is taken over in seconds (the default is 60 s)
         "SOUNDCLONE_TASK_LEASE_S": "4", "SOUNDCLONE_REAPER_INTERVAL_S": "1",
+        # a task interrupted this many times is failed and refunded (default 3; kills here are far more frequent)
+        "SOUNDCLONE_TASK_MAX_ATTEMPTS": "5",
         # a closed test network: the clone references are served on loopback
         "SOUNDCLONE_ALLOW_PRIVATE_URLS": "true",
         # one account sends everything here; its limits are not what is tested
