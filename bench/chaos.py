@@ -60,6 +60,7 @@ class Outcome:
     ok: bool | None = None        # True: the client saw it complete; False: saw it fail; None: lost the answer
     error: str = ""
     download: tuple[str, str] | None = None   # ("soundclone", audioUrl) or ("minimax", file_id)
+    task_id: str | None = None                # where the answer names it
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Deployment:
     api_ports: list[int] = field(default_factory=lambda: [free_port(), free_port()])
     apis: list[subprocess.Popen | None] = field(default_factory=lambda: [None, None])
     workers: list[subprocess.Popen | None] = field(default_factory=lambda: [None, None, None])
+
     restarts: collections.Counter = field(default_factory=collections.Counter)
     generation: list[int] = field(default_factory=lambda: [0, 0, 0])
     ready_at: list[float | None] = field(default_factory=lambda: [None, None, None])
@@ -209,6 +211,7 @@ class Clients:
     def soundclone_audio(self, outcome: Outcome, text: str, _: int) -> None:
         data = self.call("POST", "/api/open-api/v1/soundCloning/audios",
                          json={"modelId": "jm_kumo", "contentText": text}).json()["data"]
+        outcome.task_id = data["id"]
         data = self.poll(f"/api/open-api/v1/audios/{data['id']}",
                          lambda body: body["data"]["status"] in ("completed", "failed"))["data"]
         outcome.ok = data["status"] == "completed"
@@ -257,6 +260,7 @@ class Clients:
     def openai_speech(self, outcome: Outcome, text: str, _: int) -> None:
         response = self.call("POST", "/v1/audio/speech", json={"model": "tts-1", "voice": "alloy", "input": text,
                                                                "response_format": "wav"})
+        outcome.task_id = response.headers.get("x-request-id")
         outcome.ok = response.status_code == 200 and len(response.content) > 1000
         outcome.error = "" if outcome.ok else response.text[:200]
 
@@ -271,7 +275,7 @@ class Clients:
 
 
 def chaos(deployment: Deployment, stop: threading.Event, kill_every: float, min_life: float, rng: random.Random,
-          api_kill_at: float) -> None:
+          api_kill_at: float, max_kills: int) -> None:
     """A worker SIGKILLed (and restarted at once) every `kill_every` s on average, chosen among those that have been
     working for `min_life` s (a worker takes 10-60 s to load its models on a busy 2-core machine, so killing starting
     ones would only test start-up, and killing each before it finishes a task would test nothing else); one API
@@ -280,7 +284,7 @@ def chaos(deployment: Deployment, stop: threading.Event, kill_every: float, min_
     api_killed = False
     while not stop.wait(rng.uniform(0.5, 1.5) * kill_every):
         ready = [n for n in range(len(deployment.workers)) if deployment.up_for(n) >= min_life]
-        if ready and not stop.is_set():
+        if ready and not stop.is_set() and deployment.restarts["worker"] < max_kills:
             deployment.kill_worker(rng.choice(ready))
         if not api_killed and time.monotonic() - started >= api_kill_at:
             api_killed = True
@@ -290,7 +294,7 @@ def chaos(deployment: Deployment, stop: threading.Event, kill_every: float, min_
             threading.Thread(target=deployment.wait_api, args=(1,), daemon=True).start()
 
 
-def books(database_url: str, account_id: int, blob_url: str) -> tuple[dict, list[str]]:
+def books(database_url: str, account_id: int, blob_url: str, outcomes: list[Outcome]) -> tuple[dict, list[str]]:
     """What the database and the bucket say, and every violation found."""
     from sqlalchemy import func, select
 
@@ -335,8 +339,14 @@ def books(database_url: str, account_id: int, blob_url: str) -> tuple[dict, list
     if total != len(tasks):
         problems.append(f"{total - len(tasks)} tasks of other accounts in a fresh database")
 
-    # blobs against rows
+    # what clients were told against what happened
     status = {task.id: task.status for task in tasks}
+    for outcome in outcomes:
+        if outcome.task_id and outcome.ok is True and status.get(outcome.task_id) != "completed":
+            problems.append(f"a client was given {outcome.kind} {outcome.task_id} as complete; the task is "
+                            f"{status.get(outcome.task_id)}")
+
+    # blobs against rows
     store = create_blob_store(blob_url, Path("/nonexistent"))
     blobs = set(store.keys())
     wanted: set[str] = set()
@@ -440,12 +450,14 @@ def deployment_env(*, database_url: str, redis_url: str, blob_url: str, data_dir
     return env
 
 
-def plan(tasks: int, rng: random.Random) -> list[str]:
-    kinds = [kind for kind, _ in MIX]
-    jobs = rng.choices(kinds, weights=[weight for _, weight in MIX], k=tasks)
-    for must in ("soundclone_clone", "minimax_clone"):   # at least one clone of each kind, early on
-        if must not in jobs:
-            jobs[rng.randrange(min(len(jobs), 10))] = must
+def plan(tasks: int, rng: random.Random, clones: int) -> list[str]:
+    """`tasks` jobs drawn from MIX; with clones=0 none are clones, else at least `clones` of each kind, early on."""
+    mix = [(kind, weight) for kind, weight in MIX if clones or not kind.endswith("_clone")]
+    jobs = rng.choices([kind for kind, _ in mix], weights=[weight for _, weight in mix], k=tasks)
+    for must in ("soundclone_clone", "minimax_clone") if clones else ():
+        while jobs.count(must) < clones:
+            free = [n for n, job in enumerate(jobs[:max(10, 4 * clones)]) if not job.endswith("_clone")]
+            jobs[rng.choice(free)] = must
     return jobs
 
 
@@ -476,7 +488,8 @@ def run(args: argparse.Namespace) -> int:
             blob_url = s3.blob_url(bucket)
             env = deployment_env(database_url=database_url, redis_url=args.redis_url, blob_url=blob_url,
                                  data_dir=scratch / "data")
-            deployment = Deployment(env=env, logs=scratch)
+            deployment = Deployment(env=env, logs=scratch, workers=[None] * args.workers,
+                                    generation=[0] * args.workers, ready_at=[None] * args.workers)
             started = time.monotonic()
             deployment.cli("migrate")
             lines = deployment.cli("keys", "create", "--balance", str(START_BALANCE), "--name", "chaos").splitlines()
@@ -491,10 +504,10 @@ def run(args: argparse.Namespace) -> int:
             setup_s = time.monotonic() - started
             print(f"deployment up in {setup_s:.1f} s (logs in {scratch})", flush=True)
 
-            jobs = plan(args.tasks, rng)
+            jobs = plan(args.tasks, rng, args.clones)
             clients = Clients(deployment, key, files)
             chaos_thread = threading.Thread(target=chaos, args=(deployment, stop, args.kill_every, args.min_life, rng,
-                                                                args.api_kill_at), daemon=True)
+                                                                args.api_kill_at, args.max_kills), daemon=True)
             load_started = time.monotonic()
             chaos_thread.start()
             outcomes: list[Outcome | None] = [None] * len(jobs)
@@ -521,7 +534,7 @@ def run(args: argparse.Namespace) -> int:
             drain_s = wait_drained(database_url, account_id, args.drain_timeout)
             fetched, download_problems = check_downloads(deployment, key, [o for o in outcomes if o])
             deployment.stop()
-            stats, problems = books(database_url, account_id, blob_url)
+            stats, problems = books(database_url, account_id, blob_url, [o for o in outcomes if o])
             failures = problems + download_problems
             report(jobs, outcomes, stats, deployment, setup_s, load_s, drain_s, fetched, failures)
     finally:
@@ -568,7 +581,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tasks", type=int, default=300)
     parser.add_argument("--clients", type=int, default=6, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clones", type=int, default=1, help="at least this many clones of each dialect (0: none)")
     parser.add_argument("--kill-every", type=float, default=6.0, help="mean seconds between worker SIGKILLs")
+    parser.add_argument("--max-kills", type=int, default=10**6, help="stop killing workers after this many")
     parser.add_argument("--min-life", type=float, default=20.0,
                         help="a worker is killed only after working this many seconds")
     parser.add_argument("--api-kill-at", type=float, default=10.0, help="kill API replica 1 this many s into the run")
