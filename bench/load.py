@@ -44,19 +44,29 @@ REDIS_URL = "redis://127.0.0.1:6379/12"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def wrk(url: str, *, seconds: int, connections: int, threads: int, script: Path | None, env: dict) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its threads (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, *, seconds: int, connections: int, threads: int, script: Path | None, env: dict,
+        server_pid: int | None = None) -> dict:
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if script is not None:
         argv += ["-s", str(script)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = cpu_seconds(server_pid) if server_pid else 0.0
     done = subprocess.run(argv + [url], capture_output=True, text=True, env=env, timeout=seconds + 60)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = cpu_seconds(server_pid) - server_before if server_pid else 0.0
     if done.returncode:
         raise RuntimeError(f"wrk failed: {done.stderr}")
     out = done.stdout
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
                "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
                "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+    figures["server_ms"] = 1000 * server_cpu / max(figures["requests"], 1)
     for name, pattern in (("p50", r"50%\s+([\d.]+)(us|ms|s)"), ("p99", r"99%\s+([\d.]+)(us|ms|s)")):
         value, unit = re.search(pattern, out).groups()
         figures[name] = float(value) * UNITS[unit]
@@ -99,21 +109,23 @@ def backend_env(name: str, data_dir: Path) -> tuple[dict, callable]:
 
 def run_backend(name: str, args: argparse.Namespace, scratch: Path) -> list[tuple]:
     env, cleanup = backend_env(name, scratch / name)
+    source = Path(args.source).resolve() if args.source else ROOT
+    env["PYTHONPATH"] = str(source)
     port = free_port()
     env["SOUNDCLONE_PORT"] = str(port)
     api = None
     rows = []
     try:
-        subprocess.run([sys.executable, "-m", "soundclone", "migrate"], env=env, cwd=ROOT, check=True,
+        subprocess.run([sys.executable, "-m", "soundclone", "migrate"], env=env, cwd=source, check=True,
                        capture_output=True)
         lines = subprocess.run([sys.executable, "-m", "soundclone", "keys", "create", "--balance", str(10**15)],
-                               env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.splitlines()
+                               env=env, cwd=source, check=True, capture_output=True, text=True).stdout.splitlines()
         key = lines[-1].strip()
         argv = [sys.executable, "-m", "soundclone", "serve"]
         profile_out = scratch / f"profile-{name}.txt"
         if args.profile:
             argv = [sys.executable, "-m", "pyinstrument", "--outfile", str(profile_out), "-m", "soundclone", "serve"]
-        api = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=open(scratch / f"api-{name}.log", "wb"),
+        api = subprocess.Popen(argv, env=env, cwd=source, stdout=open(scratch / f"api-{name}.log", "wb"),
                                stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -127,7 +139,8 @@ def run_backend(name: str, args: argparse.Namespace, scratch: Path) -> list[tupl
                 raise TimeoutError("the API did not start")
             time.sleep(0.2)
         wrk_env = {**os.environ, "LOAD_KEY": key}
-        common = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, env=wrk_env)
+        common = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, env=wrk_env,
+                      server_pid=api.pid)
         wrk(base + "/healthz", **{**common, "seconds": 3}, script=None)                       # warm-up
         wrk(base + "/", **{**common, "seconds": 3}, script=SCRIPT)
         for _ in range(args.rounds):
@@ -156,6 +169,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (one is plenty; see its CPU column)")
     parser.add_argument("--rounds", type=int, default=1, help="bare then submit+poll, this many times")
     parser.add_argument("--backends", default="embedded,scaleout")
+    parser.add_argument("--source", help="serve this source tree instead (e.g. an older release, for a baseline)")
     parser.add_argument("--profile", action="store_true", help="run the API under pyinstrument")
     parser.add_argument("--profile-dir", default=".")
     args = parser.parse_args()
@@ -167,14 +181,17 @@ def main() -> None:
             rows += run_backend(name, args, Path(tmp))
     print(f"\n{args.connections} connections, {args.seconds} s per run, one API process (uvicorn); "
           f"wrk CPU is the load generator's own CPU time per second of the run")
+    print("API CPU ms/req: the API process's CPU time per request (robust to a busy machine); cost ratio: bare's "
+          "CPU per request over submit+poll's")
     print(f"{'backend':<10}{'route':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'wrk CPU':>9}{'errors':>8}"
-          f"{'ratio':>7}")
+          f"{'ratio':>7}{'API CPU ms/req':>16}{'cost ratio':>12}")
     for name, bare, submit in rows:
         for label, figures in (("bare", bare), ("submit+poll", submit)):
             errors = figures["non2xx"] + figures.get("refused", 0)
             ratio = f"{submit['rps'] / bare['rps']:.2f}" if label != "bare" else ""
+            cost = f"{bare['server_ms'] / submit['server_ms']:.2f}" if label != "bare" and submit["server_ms"] else ""
             print(f"{name:<10}{label:<14}{figures['rps']:>9.0f}{figures['p50']:>9.1f}{figures['p99']:>9.1f}"
-                  f"{figures['cpu_s'] / args.seconds:>9.2f}{errors:>8}{ratio:>7}")
+                  f"{figures['cpu_s'] / args.seconds:>9.2f}{errors:>8}{ratio:>7}{figures['server_ms']:>16.2f}{cost:>12}")
             if figures["socket_errors"]:
                 print(f"   socket errors: {figures['socket_errors']}")
         if "submits" in submit:
