@@ -72,10 +72,22 @@ def test_task_that_crashes_in_the_worker_is_1013_and_refunded(settings, sessions
         assert accounts.balance(session, account_id=customer.account_id) == 10**9
 
 
-def test_a_speech_stream_whose_task_fails_late_is_cut_not_ended(settings, sessions, clock, queue):
+def test_a_speech_stream_whose_task_fails_late_is_cut_not_ended(settings, sessions, clock, queue, monkeypatch):
     """OpenAI speech: audio already sent, then the task fails; the client must see a broken body, not a short file."""
     from soundclone.api.openai.routes import StreamCut
+    from soundclone.core import streams
     from soundclone.domain import keys
+
+    read = threading.Event()   # the API has sent the first chunk: only then does the task fail
+    real_chunk = streams._chunk
+
+    def chunk_seen(blobs, key):
+        data = real_chunk(blobs, key)
+        if data is not None:
+            read.set()
+        return data
+
+    monkeypatch.setattr(streams, "_chunk", chunk_seen)
 
     customer = make_customer(sessions, balance=10**9, now=clock())
     context = JobContext(settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=None,
@@ -84,7 +96,7 @@ def test_a_speech_stream_whose_task_fails_late_is_cut_not_ended(settings, sessio
     def one_chunk_then_crash(ctx, task, record):
         ctx.blobs.put(keys.stream_key(task.id, 0, record.request.output.format), b"RIFF" + b"\0" * 2000)
         ctx.announce(task.id, "chunk 0")
-        time.sleep(0.5)
+        assert read.wait(20)
         raise MemoryError("the engine ran out of memory")
 
     def worker():
