@@ -42,6 +42,8 @@ def run_refine(ctx: JobContext, task: Task, record: RefineTask) -> RefineResult:
     if voice is None or voice.deleted_at is not None:
         return RefineResult(record.voice_id, refined=False)
     if voice.quality == REFINED or voice.reference_key is None:
+        # an earlier attempt stored the refined voice and was cut off before it removed the speech it used
+        ctx.blobs.delete(keys.reference_speech_key(voice.id))
         return RefineResult(record.voice_id, refined=True)
     started = time.monotonic()
     refined = _refine_in_child(ctx, reference=ctx.blobs.get(voice.reference_key), draft=ctx.blobs.get(voice.profile_key))

@@ -120,3 +120,21 @@ def _wav() -> bytes:
         out.setframerate(16000)
         out.writeframes(b"\x00\x00" * 16000 * 12)
     return buffer.getvalue()
+
+
+def test_a_refinement_run_again_after_it_stored_the_voice_removes_the_reference_speech(settings, sessions, clock):
+    from soundclone.domain.records import RefineTask
+    from soundclone.jobs.refine import run_refine
+
+    customer = make_customer(sessions, balance=BALANCE, now=clock())
+    ctx = context(settings, sessions, clock)
+    voice_id = "model_refined_once"
+    ctx.blobs.put(keys.refined_profile_key(voice_id), b"refined")
+    ctx.blobs.put(keys.reference_speech_key(voice_id), b"speech")   # the first attempt died before removing it
+    with transaction(sessions) as session:
+        voices.create_voice(session, voice_id=voice_id, account_id=customer.account_id, engine="kokoro",
+                            profile_key=keys.refined_profile_key(voice_id), source_task_id="clone_x", now=clock())
+        task = tasks.create_task(session, task_id="refine_x", account_id=customer.account_id, kind="voiceRefine",
+                                 request={}, cost=0, now=clock(), due_in=timedelta(seconds=30))
+    assert run_refine(ctx, task, RefineTask(voice_id)).refined
+    assert list(ctx.blobs.keys()) == [keys.refined_profile_key(voice_id)]
