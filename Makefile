@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test chromium fixtures models bench-models fuzz-api fuzz-media quality clean
+.PHONY: install run test chromium fixtures models bench-models fuzz-api fuzz-media quality load-tools load chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,18 @@ fuzz-media: install fixtures
 quality: bench-models
 	$(PY) scripts/fetch_bench_speech.py
 	$(PY) bench/quality.py
+
+# The HTTP load generator bench/load.py drives (wrk, a Debian package: C, one thread per core, Lua scripts).
+load-tools:
+	command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))
+
+# Submit-and-poll throughput and latency against a bare route, embedded and on PostgreSQL + Redis (docs/benchmarks.md).
+load: install load-tools
+	$(PY) bench/load.py
+
+# 2 API replicas, 3 workers on PostgreSQL + Redis + S3, workers killed at random; checks the books (docs/deploy.md).
+chaos: bench-models
+	$(PY) bench/chaos.py
 
 clean:
 	rm -rf $(VENV) .cache data

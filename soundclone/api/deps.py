@@ -34,11 +34,14 @@ def get_caller(request: Request, state: StateDep) -> Caller:
     presented = bearer_key(request)
     window = rate_window(state.clock())
     with transaction(state.sessions) as session:
-        key = accounts.active_key(session, key=presented)
-        if key is None:
-            raise ServiceError(ErrorKind.UNAUTHORIZED, "invalid or revoked API key")
-        count = ratelimits.hit(session, key_id=key.id, window_start=window)
-        caller = Caller(account_id=key.account_id, key_id=key.id)
+        counted = ratelimits.hit_by_key(session, key_hash=accounts.hash_key(presented), window_start=window)
+        if counted is None:   # the key's first request this minute, or no such key
+            key = accounts.active_key(session, key=presented)
+            if key is None:
+                raise ServiceError(ErrorKind.UNAUTHORIZED, "invalid or revoked API key")
+            counted = key.id, key.account_id, ratelimits.hit(session, key_id=key.id, window_start=window)
+        key_id, account_id, count = counted
+        caller = Caller(account_id=account_id, key_id=key_id)
     if count > state.settings.rate_limit_per_minute:
         raise ServiceError(
             ErrorKind.RATE_LIMITED,

@@ -41,8 +41,9 @@ def chunks(state: StreamingState, task: TaskView, *, timeout_s: float) -> Iterat
     with state.bus.listen([task_channel(task.id)]) as listener:
         while time.monotonic() < deadline:
             key = keys.stream_key(task.id, index, fmt)
-            if state.blobs.exists(key):
-                yield state.blobs.get(key)
+            chunk = _chunk(state.blobs, key)
+            if chunk is not None:
+                yield chunk
                 index += 1
                 continue
             now = current(state, task.id)
@@ -53,3 +54,14 @@ def chunks(state: StreamingState, task: TaskView, *, timeout_s: float) -> Iterat
                 return
             listener.wait(min(FALLBACK_POLL_S, max(deadline - time.monotonic(), 0)))
     raise ServiceError(ErrorKind.TIMEOUT, f"synthesis did not finish within {timeout_s:g} s; it goes on as {task.id}")
+
+
+def _chunk(blobs: Blobs, key: str) -> bytes | None:
+    """A chunk's bytes, or None while there is none. A chunk seen a moment ago can be gone when it is read: the task
+    failed meanwhile and its outputs were removed (jobs/cleanup.py); the task's state then says so."""
+    if not blobs.exists(key):
+        return None
+    try:
+        return blobs.get(key)
+    except FileNotFoundError:
+        return None

@@ -136,8 +136,12 @@ def _check_in_flight(state: CoreState, session: Session, account_id: int) -> Non
 def _take_characters(state: CoreState, session: Session, *, key_id: int, characters: int, now) -> None:  # noqa: ANN001
     limit = state.settings.characters_per_minute
     window = rate_window(now)
-    ratelimits.open_window(session, key_id=key_id, window_start=window)
-    if not ratelimits.take_characters(session, key_id=key_id, window_start=window, characters=characters, limit=limit):
+    taken = ratelimits.take_characters(session, key_id=key_id, window_start=window, characters=characters, limit=limit)
+    if not taken:   # refused, or the request crossed into a minute whose window nobody opened yet
+        ratelimits.open_window(session, key_id=key_id, window_start=window)
+        taken = ratelimits.take_characters(session, key_id=key_id, window_start=window, characters=characters,
+                                           limit=limit)
+    if not taken:
         raise ServiceError(ErrorKind.CHARACTER_RATE_LIMITED,
                            f"character rate limit exceeded: at most {limit} characters per minute per key",
                            retry_after_s=seconds_left_in_window(now))

@@ -30,6 +30,7 @@ from soundclone.media.decode import decode_audio
 from soundclone.media.fetch import fetch_to_file
 from soundclone.media.vad import detect_speech, speech_only
 from soundclone.speech import verification
+from soundclone.speech.engine import VoiceProfile
 from soundclone.store import consents, voice_records, voices
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 
 def run_clone(ctx: JobContext, task: Task, record: CloneTask) -> CloneResult:
     request = record.request
+    made = _made_before(ctx, task, request)
+    if made is not None:
+        return made
     reference, material, source_sha256 = _material(ctx, request)
     consent = _consent(ctx, task.account_id, request.consent_id) if request.consent_id else None
     sample = _print_if(bool(consent) or _has_protected(ctx), reference)
@@ -68,6 +72,24 @@ def run_clone(ctx: JobContext, task: Task, record: CloneTask) -> CloneResult:
                                                   now=ctx.clock()) if refines else None
     if refinement is not None:
         ctx.enqueue_background(refinement)
+    return CloneResult(voice_id, preview)
+
+
+def _made_before(ctx: JobContext, task: Task, request: CloneRequest) -> CloneResult | None:
+    """An earlier attempt made the voice and was cut off before the task completed: only its preview is left to
+    speak (enrolling again would overwrite the profile, bring back reference speech a refinement already used, and
+    ask for a second refinement)."""
+    voice_id = voice_id_for_task(task.id)
+    with transaction(ctx.sessions) as session:
+        voice = voices.get_voice(session, voice_id=voice_id)
+    if voice is None or voice.deleted_at is not None:
+        return None
+    log.info("clone task %s: voice %s was made by an earlier attempt; only the preview is spoken", task.id, voice_id)
+    preview = None
+    if request.preview is not None:
+        profile = VoiceProfile.from_bytes(ctx.blobs.get(voice.profile_key))
+        preview = replace(speak(ctx, task, replace(request.preview, voice=voice_id), profile),
+                          voice_quality=voice.quality)
     return CloneResult(voice_id, preview)
 
 

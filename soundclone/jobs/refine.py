@@ -7,8 +7,10 @@ A task that was accepted with the draft keeps speaking with it (its profile key 
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,7 @@ from soundclone.store.models import Task
 
 CHILD_MODULE = "soundclone.jobs.refine_child"
 NICENESS = 10
+PR_SET_PDEATHSIG = 1   # <linux/prctl.h>: the signal the kernel sends a child when the thread that made it dies
 STDERR_TAIL_CHARS = 2000
 
 
@@ -39,6 +42,8 @@ def run_refine(ctx: JobContext, task: Task, record: RefineTask) -> RefineResult:
     if voice is None or voice.deleted_at is not None:
         return RefineResult(record.voice_id, refined=False)
     if voice.quality == REFINED or voice.reference_key is None:
+        # an earlier attempt stored the refined voice and was cut off before it removed the speech it used
+        ctx.blobs.delete(keys.reference_speech_key(voice.id))
         return RefineResult(record.voice_id, refined=True)
     started = time.monotonic()
     refined = _refine_in_child(ctx, reference=ctx.blobs.get(voice.reference_key), draft=ctx.blobs.get(voice.profile_key))
@@ -51,6 +56,14 @@ def run_refine(ctx: JobContext, task: Task, record: RefineTask) -> RefineResult:
     return RefineResult(record.voice_id, refined=stored)
 
 
+def _child_setup() -> None:
+    """In the child before it runs: a lower priority, and death with its worker (a SIGKILLed worker would otherwise
+    leave it refining for minutes, and its task's next attempt would run a second one beside it)."""
+    os.nice(NICENESS)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def _refine_in_child(ctx: JobContext, *, reference: bytes, draft: bytes) -> bytes:
     settings = ctx.settings
     with tempfile.TemporaryDirectory(prefix="soundclone-refine-") as tmp:
@@ -60,7 +73,7 @@ def _refine_in_child(ctx: JobContext, *, reference: bytes, draft: bytes) -> byte
         request = {"model_dir": str(settings.resolved_model_dir), "threads": settings.engine_threads,
                    "refine_steps": settings.refine_steps, "folder": str(folder)}
         done = subprocess.run([sys.executable, "-m", CHILD_MODULE], input=json.dumps(request), capture_output=True,
-                              text=True, preexec_fn=lambda: os.nice(NICENESS), timeout=settings.task_lease_s * 100)
+                              text=True, preexec_fn=_child_setup, timeout=settings.task_lease_s * 100)
         out = folder / "refined.profile"
         if done.returncode != 0 or not out.exists():
             raise RefinementFailed(f"the refinement process failed (exit {done.returncode}): "

@@ -17,6 +17,7 @@ from soundclone.domain.records import (
     CloneTask, ConsentTask, Failure, RefineTask, SpeechTask, TaskRecord, dump_result, load_record,
 )
 from soundclone.jobs import metrics
+from soundclone.jobs.cleanup import withdraw_outputs
 from soundclone.jobs.clone import run_clone
 from soundclone.jobs.consent import run_consent
 from soundclone.jobs.refine import run_refine
@@ -115,6 +116,10 @@ def fail_and_refund(
             return False
         if task.cost:
             accounts.refund(session, account_id=task.account_id, task_id=task_id, amount=task.cost, now=ctx.clock())
+    try:
+        withdraw_outputs(ctx, task)
+    except Exception:   # the failure and the refund stand; what is left is logged for the operator
+        log.exception("task %s failed, but what it had made could not all be removed", task_id)
     ctx.announce(task_id, "failed")
     log.info("task %s failed: %s", task_id, error)
     return True

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,8 +105,9 @@ def debit(session: Session, *, account_id: int, task_id: str, amount: int, detai
     )
     if result.rowcount != 1:
         raise InsufficientBalance()
-    session.add(LedgerEntry(account_id=account_id, task_id=task_id, kind=DEBIT, amount=-amount, detail=detail, created_at=now))
-    session.flush()
+    # a Core insert: the entry is written, never read back here, so the ORM's unit of work is not needed
+    session.execute(insert(LedgerEntry).values(account_id=account_id, task_id=task_id, kind=DEBIT, amount=-amount,
+                                               detail=detail, created_at=now))
 
 
 def refund(session: Session, *, account_id: int, task_id: str, amount: int, now: datetime) -> bool:

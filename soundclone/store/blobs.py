@@ -120,7 +120,11 @@ class S3BlobStore:
         self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
 
     def get(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"].read()
+        """The blob's bytes; FileNotFoundError when there is none (as the local store raises)."""
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            raise FileNotFoundError(key) from None
 
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError

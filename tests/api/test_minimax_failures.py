@@ -1,6 +1,8 @@
 """The MiniMax codes for failures inside the service: 1000 (unhandled), 1001 (timeout), 1013 (task crashed)."""
 
 import threading
+
+import pytest
 import time
 from datetime import timedelta
 
@@ -66,5 +68,54 @@ def test_task_that_crashes_in_the_worker_is_1013_and_refunded(settings, sessions
         resp = status(client.post("/v1/t2a_v2", json=BODY, headers=customer.headers))
     thread.join()
     assert resp["status_code"] == 1013 and "refunded" in resp["status_msg"]
+    with transaction(sessions) as session:
+        assert accounts.balance(session, account_id=customer.account_id) == 10**9
+
+
+def test_a_speech_stream_whose_task_fails_late_is_cut_not_ended(settings, sessions, clock, queue, monkeypatch):
+    """OpenAI speech: audio already sent, then the task fails; the client must see a broken body, not a short file."""
+    from soundclone.api.openai.routes import StreamCut
+    from soundclone.core import streams
+    from soundclone.domain import keys
+
+    read = threading.Event()   # the API has sent the first chunk: only then does the task fail
+    real_chunk = streams._chunk
+
+    def chunk_seen(blobs, key):
+        data = real_chunk(blobs, key)
+        if data is not None:
+            read.set()
+        return data
+
+    monkeypatch.setattr(streams, "_chunk", chunk_seen)
+
+    customer = make_customer(sessions, balance=10**9, now=clock())
+    context = JobContext(settings=settings, sessions=sessions, blobs=LocalBlobStore(settings.blob_dir), engine=None,
+                         clock=clock, fetch_policy=fetch_policy_from(settings), decode_limits=decode_limits_from(settings))
+
+    def one_chunk_then_crash(ctx, task, record):
+        ctx.blobs.put(keys.stream_key(task.id, 0, record.request.output.format), b"RIFF" + b"\0" * 2000)
+        ctx.announce(task.id, "chunk 0")
+        assert read.wait(20)
+        raise MemoryError("the engine ran out of memory")
+
+    def worker():
+        for _ in range(200):
+            with transaction(sessions) as session:
+                queued = [t for t in tasks.overdue(session, now=clock() + timedelta(days=1)) if t.status == "queued"]
+            if queued:
+                run_task(context, queued[0].id, {"speech": one_chunk_then_crash})
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    bounded = settings.model_copy(update={"sync_timeout_s": 30})
+    body = {"model": "tts-1", "voice": "alloy", "input": "Hello there.", "response_format": "wav"}
+    # The test client runs the body to its end before answering: the body's exception reaches it (a real server
+    # aborts the connection there); a body that ended quietly would be a 200 with a short file.
+    with TestClient(create_app(bounded, clock=clock, queue=queue)) as client, pytest.raises(StreamCut):
+        client.post("/v1/audio/speech", json=body, headers=customer.headers)
+    thread.join()
     with transaction(sessions) as session:
         assert accounts.balance(session, account_id=customer.account_id) == 10**9

@@ -68,3 +68,28 @@ def test_task_ids_travel_through_redis(tmp_path):
     queue.huey.execute(message)
     assert seen == ["audio_redis"] and queue.pending() == 0
     queue.huey.flush()
+
+
+def test_replicas_started_together_migrate_one_after_another():
+    """Every `serve` and `worker` migrates at start: three at once on an empty PostgreSQL database all succeed."""
+    import subprocess
+    import sys
+
+    name = f"soundclone_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    code = "import sys; from soundclone.store.db import migrate; migrate(sys.argv[1])"
+    try:
+        runs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        errors = [run.communicate(timeout=120)[1] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0, 0], errors
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+        engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -80,8 +80,15 @@ def _audio(first: bytes | core_tasks.TaskView, rest: Iterator) -> Iterator[bytes
             if isinstance(piece, bytes):
                 yield piece
     except ServiceError as error:
-        # the status line is sent: a cut stream is how a late failure shows (the task is refunded)
-        log.warning("speech stream ended early: %s", error.message)
+        # the status line is sent: a cut stream is how a late failure shows (the task is refunded). Cut, not ended:
+        # the server drops the connection without the last chunk, so the client sees an incomplete body — ending the
+        # iterator would send a well-formed end and the client would take half an audio file for the whole one.
+        log.warning("speech stream cut: %s", error.message)
+        raise StreamCut(error.message) from None
+
+
+class StreamCut(Exception):
+    """Raised inside a streamed body whose task failed late: the server aborts the response."""
 
 
 def _events(first: bytes | core_tasks.TaskView, rest: Iterator, characters: int) -> Iterator[bytes]:

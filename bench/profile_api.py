@@ -1,0 +1,89 @@
+"""Where one API request's time goes: MiniMax t2a_async_v2 submits and their polls, one after another, in this
+process under pyinstrument (the app's thread-pool calls run inline so the profiler sees them).
+
+    .venv/bin/python bench/profile_api.py [--requests 300] [--database-url postgresql+psycopg://…] [--queue-url redis://…]
+
+Prints the per-request wall time of submit and poll and the pyinstrument tree (`--html FILE` for the HTML view).
+The embedded defaults are used unless a database and queue URL are given (a fresh, migrated database is expected).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BODY = {"model": "speech-02-turbo", "text": "Hello, how are you today?", "voice_setting": {"voice_id": "af_heart"}}
+
+
+async def _inline(func, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    return func(*args, **kwargs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--database-url")
+    parser.add_argument("--queue-url", default="sqlite")
+    parser.add_argument("--html")
+    args = parser.parse_args()
+
+    import fastapi.dependencies.utils
+    import fastapi.routing
+    import httpx
+    from pyinstrument import Profiler
+
+    from soundclone.api.app import create_app
+    from soundclone.clock import utc_now
+    from soundclone.settings import Settings
+    from soundclone.store import accounts
+    from soundclone.store.db import make_engine, make_sessionmaker, migrate, transaction
+
+    fastapi.routing.run_in_threadpool = _inline
+    fastapi.dependencies.utils.run_in_threadpool = _inline
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), database_url=args.database_url, queue_url=args.queue_url,
+                            secret_key="profile", rate_limit_per_minute=10**9, max_tasks_in_flight=10**9,
+                            characters_per_minute=10**12)
+        migrate(settings.resolved_database_url)
+        with transaction(make_sessionmaker(make_engine(settings.resolved_database_url))) as session:
+            account = accounts.create_account(session, name="profile", now=utc_now())
+            accounts.top_up(session, account_id=account.id, amount=10**15, now=utc_now())
+            key = accounts.create_key(session, account_id=account.id, now=utc_now()).key
+        app = create_app(settings)
+        headers = {"Authorization": f"Bearer {key}"}
+
+        async def run() -> tuple[float, float]:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://profile", headers=headers) as client:
+                await client.post("/v1/t2a_async_v2", json=BODY)   # warm-up
+                submit_s = poll_s = 0.0
+                profiler = Profiler(async_mode="enabled")
+                profiler.start()
+                for _ in range(args.requests):
+                    started = time.perf_counter()
+                    reply = (await client.post("/v1/t2a_async_v2", json=BODY)).json()
+                    middle = time.perf_counter()
+                    assert reply["base_resp"]["status_code"] == 0, reply
+                    await client.get("/v1/query/t2a_async_query_v2", params={"task_id": reply["task_id"]})
+                    submit_s += middle - started
+                    poll_s += time.perf_counter() - middle
+                profiler.stop()
+                print(profiler.output_text(unicode=True, color=False, show_all=False))
+                if args.html:
+                    Path(args.html).write_text(profiler.output_html())
+                return submit_s, poll_s
+
+        submit_s, poll_s = asyncio.run(run())
+        print(f"{args.requests} submits: {1000 * submit_s / args.requests:.2f} ms each; "
+              f"polls: {1000 * poll_s / args.requests:.2f} ms each")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""What a failed task leaves behind is taken away when it fails: the customer was refunded, so nothing it made
+may stay — its outputs under the task's keys, the archive file it registered, and the voice a clone had made
+before it failed (withdrawn, with its profile and reference speech).
+
+A task fails here after its last attempt, or when a worker gives up on it; either way no attempt of it can
+complete any more (completion is fenced by attempt), so what it wrote is nobody's.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from soundclone.domain import keys
+from soundclone.domain.ids import voice_id_for_task
+from soundclone.domain.records import CloneTask, RecordError, SpeechTask, load_record
+from soundclone.jobs.context import JobContext
+from soundclone.store import files, voices
+from soundclone.store.db import transaction
+from soundclone.store.models import Task
+
+log = logging.getLogger(__name__)
+TASK_PREFIX = "tasks/{task_id}/"
+
+
+def withdraw_outputs(ctx: JobContext, task: Task) -> None:
+    try:
+        record = load_record(task.kind, task.request)
+    except RecordError:   # written by a newer build: only its task keys are known here
+        record = None
+    blob_keys = list(ctx.blobs.keys(TASK_PREFIX.format(task_id=task.id)))
+    if isinstance(record, SpeechTask) and record.request.archive is not None:
+        file_id = record.request.archive.file_id
+        with transaction(ctx.sessions) as session:
+            if files.file_for_account(session, file_id=file_id, account_id=task.account_id) is not None:
+                files.delete_file(session, file_id=file_id, now=ctx.clock())
+        blob_keys.append(keys.archive_key(file_id))
+    if isinstance(record, CloneTask):
+        voice_id = voice_id_for_task(task.id)
+        with transaction(ctx.sessions) as session:
+            voices.delete_voice(session, voice_id=voice_id, now=ctx.clock())
+        blob_keys += [keys.profile_key(voice_id), keys.refined_profile_key(voice_id),
+                      keys.reference_speech_key(voice_id)]
+    for key in blob_keys:
+        ctx.blobs.delete(key)
+    if blob_keys:
+        log.info("task %s failed: %d of its blobs removed", task.id, len(blob_keys))
