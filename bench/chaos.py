@@ -429,6 +429,7 @@ def deployment_env(*, database_url: str, redis_url: str, blob_url: str, data_dir
     env.update({
         "SOUNDCLONE_ENV": "production",
         "SOUNDCLONE_SECRET_KEY": "chaos-" + uuid.uuid4().hex,
+        "SOUNDCLONE_WATERMARK_KEYS": "chaos:" + uuid.uuid4().hex,
         "SOUNDCLONE_DATABASE_URL": database_url,
         "SOUNDCLONE_QUEUE_URL": redis_url,
         "SOUNDCLONE_BLOB_URL": blob_url,
