@@ -57,7 +57,8 @@ quality: bench-models
 
 # The HTTP load generator bench/load.py drives (wrk, a Debian package: C, one thread per core, Lua scripts).
 load-tools:
-	command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 
 # Submit-and-poll throughput and latency against a bare route, embedded and on PostgreSQL + Redis (docs/benchmarks.md).
 load: install load-tools
