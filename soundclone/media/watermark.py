@@ -54,6 +54,7 @@ ENVELOPE_BANDS = 5                   # a band's neighbourhood whose mean is the 
 ACTIVE_DB = 60.0                     # frames this far below the loud ones are left out (quiet ones help)
 FLOOR_PERCENTILE = 10                # the quietest frames give the noise floor
 CELL_WEIGHT_POWER = 2                # a cell weighs (its envelope's share above the band's floor) ** this
+DETAIL_CLIP = 1.0                    # a cell's log energy above or below its envelope counts up to this (4.3 dB)
 CANDIDATES = 4                       # sync positions decoded (each is one 2^-CHECK_BITS chance of a false match)
 SYNC_Z_MIN = 4.0                     # the sync score needed as well as the check: unmarked audio stays near 0-3
 CONFIDENT_Z = 12.0                   # a sync score this high reads as confidence 1.0
@@ -179,7 +180,8 @@ def _folded(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     kernel = np.ones(ENVELOPE_BANDS) / ENVELOPE_BANDS
     padded = np.pad(log_energy, ((0, 0), (ENVELOPE_BANDS // 2, ENVELOPE_BANDS // 2)), mode="edge")
     envelope = np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="valid"), 1, padded)
-    detail = log_energy - envelope
+    # clipped: a bin's log energy under noise has a long tail (deep nulls between harmonics) that outweighs the mark
+    detail = np.clip(log_energy - envelope, -DETAIL_CLIP, DETAIL_CLIP)
     if active.any():    # each band's lasting offset (the voice's own spectrum) is no mark; take it away
         detail -= detail[active].mean(axis=0)
     # a frame counts as much as it stands above the noise floor (its quietest frames: pauses hold only noise)
