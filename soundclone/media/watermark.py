@@ -53,6 +53,8 @@ OFFSETS = 4                          # grid positions tried within one hop
 ENVELOPE_BANDS = 5                   # a band's neighbourhood whose mean is the envelope
 ACTIVE_DB = 60.0                     # frames this far below the loud ones are left out (quiet ones help)
 FLOOR_PERCENTILE = 10                # the quietest frames give the noise floor
+CELL_WEIGHT_POWER = 2                # a cell weighs (its envelope's share above the band's floor) ** this
+DETAIL_CLIP = 1.0                    # a cell's log energy above or below its envelope counts up to this (4.3 dB)
 CANDIDATES = 4                       # sync positions decoded (each is one 2^-CHECK_BITS chance of a false match)
 SYNC_Z_MIN = 4.0                     # the sync score needed as well as the check: unmarked audio stays near 0-3
 CONFIDENT_Z = 12.0                   # a sync score this high reads as confidence 1.0
@@ -167,7 +169,8 @@ def _candidates(folded: list[tuple[np.ndarray, np.ndarray]], secret: str) -> lis
 
 def _folded(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per (position in the period, band): the sum over periods of the band's envelope-free log energy, and the
-    sum of its squares; each frame weighted by how far it stands above the noise floor."""
+    sum of its squares; each frame weighted by how far it stands above the noise floor, and each cell by how far its
+    spectral envelope stands above its band's floor."""
     power = np.abs(_stft(audio)[:, FIRST_BIN:FIRST_BIN + BANDS * BAND_BINS]) ** 2
     energy = power.reshape(power.shape[0], BANDS, BAND_BINS).sum(axis=2)
     frame_energy = energy.sum(axis=1)
@@ -177,12 +180,17 @@ def _folded(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     kernel = np.ones(ENVELOPE_BANDS) / ENVELOPE_BANDS
     padded = np.pad(log_energy, ((0, 0), (ENVELOPE_BANDS // 2, ENVELOPE_BANDS // 2)), mode="edge")
     envelope = np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="valid"), 1, padded)
-    detail = log_energy - envelope
+    # clipped: a bin's log energy under noise has a long tail (deep nulls between harmonics) that outweighs the mark
+    detail = np.clip(log_energy - envelope, -DETAIL_CLIP, DETAIL_CLIP)
     if active.any():    # each band's lasting offset (the voice's own spectrum) is no mark; take it away
         detail -= detail[active].mean(axis=0)
     # a frame counts as much as it stands above the noise floor (its quietest frames: pauses hold only noise)
     weight = np.clip(1.0 - floor / np.maximum(frame_energy, _TINY), 0.0, 1.0) * active
-    detail *= weight[:, None]
+    # and a cell as much as its neighbourhood (the envelope, not the cell itself: that would follow the mark) stands
+    # above its band's noise floor: between harmonics and in quiet syllables, added noise hides the mark
+    band_floor = np.percentile(energy[active] if active.any() else energy, FLOOR_PERCENTILE, axis=0)
+    cell_weight = np.clip(1.0 - band_floor / np.maximum(np.exp(envelope), _TINY), 0.0, 1.0) ** CELL_WEIGHT_POWER
+    detail *= weight[:, None] * cell_weight
     periods = -(-detail.shape[0] // PERIOD)
     stacked = np.zeros((periods * PERIOD, BANDS))
     stacked[:detail.shape[0]] = detail
