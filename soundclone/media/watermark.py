@@ -11,8 +11,9 @@ the sample rate, length and everything outside the band are untouched.
 Detection (NumPy only: cheap enough for the API process). The audio is resampled to MARK_RATE; per frame, each
 band's log energy minus its neighbours' (the speech's spectral envelope) is summed over all frames that share a
 position in the period, on a grid tried at OFFSETS within a hop. For each of the PERIOD positions the codeword's
-soft bits are read off; the position whose soft bits are strongest (a chi-square over CODED_BITS) is decoded by
-soft Viterbi and accepted only when the check matches the key and the sync score clears SYNC_Z_MIN. A cut,
+soft bits and the sync score (the keyed sync cells' sum over its spread) are read off; positions are decoded by
+soft Viterbi in order of sync score, from the highest down to SYNC_Z_MIN, and one is accepted only when the check
+matches the key. A cut,
 delayed or re-encoded excerpt still has whole periods in it, so any few seconds decode; 10 s hold ~20 copies.
 Level changes shift all log energies equally and cancel.
 """
