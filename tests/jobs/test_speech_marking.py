@@ -4,10 +4,8 @@ where the operator allows it. The engine here replays a real recording sentence 
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
-import av
 import numpy as np
 import pytest
 import soundfile
@@ -24,6 +22,7 @@ from soundclone.store import tasks
 from soundclone.store.blobs import LocalBlobStore
 from soundclone.store.db import transaction
 from tests.conftest import REFERENCE_WAV, make_customer
+from tests.media.builders import decoded_mono
 
 RATE = 24_000
 SENTENCE_S = 4.0
@@ -62,17 +61,8 @@ def run(settings, sessions, clock, *, requested=True, stream=None, **overrides):
     result = speak(ctx, task, request, voice)
     with transaction(sessions) as session:
         mark_id = tasks.get_task(session, task_id=task.id).mark_id
-    found = detect(*decoded(ctx.blobs.get(result.audio.key)), settings.watermark_keyring)
+    found = detect(*decoded_mono(ctx.blobs.get(result.audio.key)), settings.watermark_keyring)
     return found, mark_id
-
-
-def decoded(data: bytes) -> tuple[np.ndarray, int]:
-    resampler = av.AudioResampler(format="flt", layout="mono")
-    with av.open(io.BytesIO(data)) as container:
-        stream = container.streams.audio[0]
-        pieces = [out.to_ndarray().reshape(-1) for frame in container.decode(stream)
-                  for out in resampler.resample(frame)]
-        return np.concatenate(pieces), stream.codec_context.sample_rate
 
 
 @pytest.mark.parametrize("stream", [None, STREAM_CONTINUOUS])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import av
@@ -103,3 +104,13 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE, channels: int =
     data = np.repeat(samples[:, None], channels, axis=1) if channels > 1 else samples
     soundfile.write(path, data, rate, subtype="PCM_16")
     return path
+
+
+def decoded_mono(data: bytes) -> tuple[np.ndarray, int]:
+    """An encoded file (trusted test output) decoded to mono float32 at its own sample rate."""
+    resampler = av.AudioResampler(format="flt", layout="mono")
+    with av.open(io.BytesIO(data)) as container:
+        stream = container.streams.audio[0]
+        pieces = [out.to_ndarray().reshape(-1) for frame in container.decode(stream)
+                  for out in resampler.resample(frame)]
+        return np.concatenate(pieces), stream.codec_context.sample_rate

@@ -1,9 +1,7 @@
 """The provenance watermark on real speech: its payload (the mark id) comes back through MP3, from a cut excerpt
 and from a stream marked piece by piece; unmarked speech, noise, silence and other keys read as unmarked."""
 
-import io
 
-import av
 import numpy as np
 import pytest
 import soundfile
@@ -12,6 +10,7 @@ from soundclone.media.encode import encode_audio
 from soundclone.media.resample import resample_mono
 from soundclone.media.watermark import MAX_MARK_ID, NOT_MARKED, detect, embed, read_payload
 from tests.conftest import REFERENCE_WAV
+from tests.media.builders import decoded_mono
 
 RATE = 24_000
 KEYS = {"k2": "the-new-marking-secret", "k1": "an-older-retired-secret"}
@@ -31,12 +30,7 @@ def marked(speech):
 
 def codec_round_trip(samples, rate=RATE, fmt="mp3", bitrate=128_000):
     """Encoded with the service's encoder and decoded back to mono float at the file's own rate."""
-    resampler = av.AudioResampler(format="flt", layout="mono")
-    with av.open(io.BytesIO(encode_audio(samples, rate, fmt=fmt, bitrate=bitrate))) as container:
-        stream = container.streams.audio[0]
-        pieces = [out.to_ndarray().reshape(-1) for frame in container.decode(stream)
-                  for out in resampler.resample(frame)]
-        return np.concatenate(pieces), stream.codec_context.sample_rate
+    return decoded_mono(encode_audio(samples, rate, fmt=fmt, bitrate=bitrate))
 
 
 def snr_db(clean, other):
