@@ -1,9 +1,10 @@
 """Where one API request's time goes: MiniMax t2a_async_v2 submits and their polls, one after another, in this
 process under pyinstrument (the app's thread-pool calls run inline so the profiler sees them).
 
-    .venv/bin/python bench/profile_api.py [--requests 300] [--database-url postgresql+psycopg://…] [--queue-url redis://…]
+    .venv/bin/python bench/profile_api.py [--requests 300] [--no-profile] [--database-url postgresql+psycopg://…] [--queue-url redis://…]
 
-Prints the per-request wall time of submit and poll and the pyinstrument tree (`--html FILE` for the HTML view).
+Prints the per-request CPU time (steadier than wall time on a busy machine) of submit, poll and a bare route (`GET /healthz`, never profiled) and the
+pyinstrument tree (`--html FILE` for the HTML view).
 The embedded defaults are used unless a database and queue URL are given (a fresh, migrated database is expected).
 """
 
@@ -32,6 +33,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--queue-url", default="sqlite")
     parser.add_argument("--html")
+    parser.add_argument("--no-profile", action="store_true", help="time the requests without the profiler's overhead")
     args = parser.parse_args()
 
     import fastapi.dependencies.utils
@@ -63,26 +65,34 @@ def main() -> None:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://profile", headers=headers) as client:
                 await client.post("/v1/t2a_async_v2", json=BODY)   # warm-up
-                submit_s = poll_s = 0.0
-                profiler = Profiler(async_mode="enabled")
-                profiler.start()
+                started = time.thread_time()
                 for _ in range(args.requests):
-                    started = time.perf_counter()
+                    await client.get("/healthz")
+                bare_s = time.thread_time() - started
+                submit_s = poll_s = 0.0
+                profiler = None if args.no_profile else Profiler(async_mode="enabled")
+                if profiler:
+                    profiler.start()
+                for _ in range(args.requests):
+                    started = time.thread_time()
                     reply = (await client.post("/v1/t2a_async_v2", json=BODY)).json()
-                    middle = time.perf_counter()
+                    middle = time.thread_time()
                     assert reply["base_resp"]["status_code"] == 0, reply
                     await client.get("/v1/query/t2a_async_query_v2", params={"task_id": reply["task_id"]})
                     submit_s += middle - started
-                    poll_s += time.perf_counter() - middle
-                profiler.stop()
-                print(profiler.output_text(unicode=True, color=False, show_all=False))
-                if args.html:
+                    poll_s += time.thread_time() - middle
+                if profiler:
+                    profiler.stop()
+                    print(profiler.output_text(unicode=True, color=False, show_all=False))
+                if profiler and args.html:
                     Path(args.html).write_text(profiler.output_html())
-                return submit_s, poll_s
+                return bare_s, submit_s, poll_s
 
-        submit_s, poll_s = asyncio.run(run())
+        bare_s, submit_s, poll_s = asyncio.run(run())
         print(f"{args.requests} submits: {1000 * submit_s / args.requests:.2f} ms each; "
-              f"polls: {1000 * poll_s / args.requests:.2f} ms each")
+              f"polls: {1000 * poll_s / args.requests:.2f} ms each; bare GET /healthz (unprofiled): "
+              f"{1000 * bare_s / args.requests:.2f} ms each; bare over submit+poll: "
+              f"{2 * bare_s / (submit_s + poll_s):.2f}")
 
 
 if __name__ == "__main__":

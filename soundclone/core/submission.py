@@ -128,7 +128,7 @@ def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number
 
 def _check_in_flight(state: CoreState, session: Session, account_id: int) -> None:
     limit = state.settings.max_tasks_in_flight
-    if tasks.count_in_flight(session, account_id=account_id) >= limit:
+    if tasks.count_in_flight(session, account_id=account_id, up_to=limit) >= limit:
         raise ServiceError(ErrorKind.RATE_LIMITED, f"too many tasks in flight (limit {limit}); wait for some to finish",
                            retry_after_s=IN_FLIGHT_RETRY_S)
 

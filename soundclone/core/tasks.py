@@ -67,7 +67,7 @@ def find_by_number(state: CoreState, *, account_id: int, number: int, field: str
 
 def current(state: CoreState, task_id: str) -> TaskView:
     with transaction(state.sessions) as session:
-        return view(tasks.get_task(session, task_id=task_id))
+        return view(tasks.task_row(session, task_id=task_id))
 
 
 def wait_for(state: CoreState, task_id: str, *, timeout_s: float) -> TaskView:

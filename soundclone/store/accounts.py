@@ -7,10 +7,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from soundclone.store.db import core
 from soundclone.store.models import Account, ApiKey, LedgerEntry
 
 KEY_PREFIX = "sk_"
@@ -96,18 +97,19 @@ def top_up(session: Session, *, account_id: int, amount: int, now: datetime) -> 
     return balance(session, account_id=account_id)
 
 
+_DEBIT = (update(Account).where(Account.id == bindparam("account"), Account.balance >= bindparam("amount"))
+          .values(balance=Account.balance - bindparam("amount")))
+_LEDGER_ENTRY = insert(LedgerEntry)
+
+
 def debit(session: Session, *, account_id: int, task_id: str, amount: int, detail: dict, now: datetime) -> None:
-    """Take `amount` if the balance covers it, in the caller's transaction; else InsufficientBalance."""
-    result = session.execute(
-        update(Account)
-        .where(Account.id == account_id, Account.balance >= amount)
-        .values(balance=Account.balance - amount)
-    )
-    if result.rowcount != 1:
+    """Take `amount` if the balance covers it, in the caller's transaction; else InsufficientBalance. (Core
+    statements built once: every submit runs them.)"""
+    connection = core(session)
+    if connection.execute(_DEBIT, {"account": account_id, "amount": amount}).rowcount != 1:
         raise InsufficientBalance()
-    # a Core insert: the entry is written, never read back here, so the ORM's unit of work is not needed
-    session.execute(insert(LedgerEntry).values(account_id=account_id, task_id=task_id, kind=DEBIT, amount=-amount,
-                                               detail=detail, created_at=now))
+    connection.execute(_LEDGER_ENTRY, {"account_id": account_id, "task_id": task_id, "kind": DEBIT, "amount": -amount,
+                                       "detail": detail, "created_at": now})
 
 
 def refund(session: Session, *, account_id: int, task_id: str, amount: int, now: datetime) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -64,7 +64,8 @@ class LedgerEntry(Base):
 class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (UniqueConstraint("number", name="uq_tasks_number"),
-                      UniqueConstraint("mark_id", name="uq_tasks_mark_id"))
+                      UniqueConstraint("mark_id", name="uq_tasks_mark_id"),
+                      Index("ix_tasks_account_status", "account_id", "status"))   # every submit counts tasks in flight
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))

@@ -6,12 +6,13 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from soundclone.store.db import core
 from soundclone.store.models import ApiKey, RateWindow
 
 
 def hit(session: Session, *, key_id: int, window_start: int) -> int:
     """Count one request in the window; return the window's request count (one statement once the window exists)."""
-    count = session.execute(
+    count = core(session).execute(
         update(RateWindow).where(RateWindow.key_id == key_id, RateWindow.window_start == window_start)
         .values(count=RateWindow.count + 1).returning(RateWindow.count)
     ).scalar_one_or_none()
@@ -35,14 +36,16 @@ def _hit_by_key_statement():  # noqa: ANN202
             .returning(RateWindow.key_id, account_id, RateWindow.count))
 
 
-_HIT_BY_KEY = _hit_by_key_statement()   # built once: it runs on every authenticated request
+# The request path's statements are built once: building one costs several times what running it does
+# (docs/benchmarks.md, "the API path").
+_HIT_BY_KEY = _hit_by_key_statement()
 
 
 def hit_by_key(session: Session, *, key_hash: str, window_start: int) -> tuple[int, int, int] | None:
     """Count one request of an unrevoked key in an open window, in one statement on PostgreSQL and SQLite alike:
     (key id, account id, the window's count). None when the key is unknown or revoked, or its window for this minute
     is not open yet: the caller then looks the key up and opens the window with `hit`."""
-    row = session.execute(_HIT_BY_KEY, {"presented_hash": key_hash, "window": window_start}).first()
+    row = core(session).execute(_HIT_BY_KEY, {"presented_hash": key_hash, "window": window_start}).first()
     return None if row is None else (row[0], row[1], row[2])
 
 
@@ -59,14 +62,18 @@ def open_window(session: Session, *, key_id: int, window_start: int) -> None:
             pass
 
 
+_TAKE_CHARACTERS = (
+    update(RateWindow)
+    .where(RateWindow.key_id == bindparam("key"), RateWindow.window_start == bindparam("window"),
+           RateWindow.characters + bindparam("taking") <= bindparam("limit"))
+    .values(characters=RateWindow.characters + bindparam("taking"))
+)
+
+
 def take_characters(session: Session, *, key_id: int, window_start: int, characters: int, limit: int) -> bool:
     """Add characters to the request's window if the total stays within `limit`; refused ones are not counted."""
-    taken = session.execute(
-        update(RateWindow)
-        .where(RateWindow.key_id == key_id, RateWindow.window_start == window_start,
-               RateWindow.characters + characters <= limit)
-        .values(characters=RateWindow.characters + characters)
-    )
+    taken = core(session).execute(
+        _TAKE_CHARACTERS, {"key": key_id, "window": window_start, "taking": characters, "limit": limit})
     return taken.rowcount == 1
 
 

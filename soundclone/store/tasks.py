@@ -10,11 +10,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from soundclone.domain.tasks import TaskStatus
+from soundclone.store.db import core
 from soundclone.store.models import Task
 
 QUEUED, PROCESSING = TaskStatus.QUEUED.value, TaskStatus.PROCESSING.value
@@ -22,6 +23,18 @@ COMPLETED, FAILED = TaskStatus.COMPLETED.value, TaskStatus.FAILED.value
 IN_FLIGHT = (QUEUED, PROCESSING)
 MARK_ID_BITS = 32        # media/watermark.ID_BITS: the payload a mark carries
 MARK_ID_DRAWS = 8        # random draws before giving up (a clash needs billions of tasks)
+
+
+# The request path's statements, built once (building one costs several times what running it does). Its reads
+# return read-only rows with the Task's attributes (Core: no ORM identity map).
+_TASKS = Task.__table__
+_INSERT_TASK = insert(Task)
+_TASK_ROW = select(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
+_TASK_FOR_ACCOUNT = _TASK_ROW.where(_TASKS.c.account_id == bindparam("account"))
+_TASK_BY_NUMBER = select(_TASKS).where(_TASKS.c.number == bindparam("number"), _TASKS.c.account_id == bindparam("account"))
+_IN_FLIGHT = select(Task.id).where(Task.account_id == bindparam("account"), Task.status.in_(IN_FLIGHT))
+_COUNT_IN_FLIGHT = select(func.count()).select_from(_IN_FLIGHT.subquery())
+_COUNT_IN_FLIGHT_UP_TO = select(func.count()).select_from(_IN_FLIGHT.limit(bindparam("up_to")).subquery())
 
 
 @dataclass(frozen=True)
@@ -34,14 +47,15 @@ def create_task(
     session: Session, *, task_id: str, account_id: int, kind: str, request: dict, cost: int,
     now: datetime, due_in: timedelta, number: int | None = None, request_id: str | None = None,
 ) -> Task:
-    task = Task(
+    """Insert a queued task (a Core insert: every submit makes one) and return it as a detached row object."""
+    values = dict(
         id=task_id, account_id=account_id, kind=kind, status=QUEUED, request=request, result=None,
         error=None, cost=cost, attempts=0, lease_until=None, due_at=now + due_in, created_at=now, updated_at=now,
-        number=number, request_id=request_id,
+        number=number, request_id=request_id, mark_id=None,
     )
-    session.add(task)
-    session.flush()
-    return task
+    session.flush()    # whatever the caller added goes first (the task may refer to it)
+    core(session).execute(_INSERT_TASK, values)
+    return Task(**values)
 
 
 def mark_id_for_task(session: Session, *, task_id: str) -> int:
@@ -72,11 +86,16 @@ def task_by_mark_id(session: Session, *, mark_id: int) -> Task | None:
 
 
 def task_for_account(session: Session, *, task_id: str, account_id: int) -> Task | None:
-    return session.execute(select(Task).where(Task.id == task_id, Task.account_id == account_id)).scalar_one_or_none()
+    return core(session).execute(_TASK_FOR_ACCOUNT, {"task_id": task_id, "account": account_id}).first()
 
 
 def task_by_number(session: Session, *, number: int, account_id: int) -> Task | None:
-    return session.execute(select(Task).where(Task.number == number, Task.account_id == account_id)).scalar_one_or_none()
+    return core(session).execute(_TASK_BY_NUMBER, {"number": number, "account": account_id}).first()
+
+
+def task_row(session: Session, *, task_id: str) -> Task | None:
+    """A task as a read-only row, whoever owns it (waiting for a task the caller just submitted)."""
+    return core(session).execute(_TASK_ROW, {"task_id": task_id}).first()
 
 
 def recent_tasks(session: Session, *, account_id: int, limit: int) -> list[Task]:
@@ -89,10 +108,12 @@ def get_task(session: Session, *, task_id: str) -> Task | None:
     return session.get(Task, task_id)
 
 
-def count_in_flight(session: Session, *, account_id: int) -> int:
-    return session.execute(
-        select(func.count()).select_from(Task).where(Task.account_id == account_id, Task.status.in_(IN_FLIGHT))
-    ).scalar_one()
+def count_in_flight(session: Session, *, account_id: int, up_to: int | None = None) -> int:
+    """The account's queued and processing tasks; with `up_to`, counting stops there (a limit check reads at most
+    that many index entries, however many tasks wait)."""
+    if up_to is None:
+        return core(session).execute(_COUNT_IN_FLIGHT, {"account": account_id}).scalar_one()
+    return core(session).execute(_COUNT_IN_FLIGHT_UP_TO, {"account": account_id, "up_to": up_to}).scalar_one()
 
 
 def claim(session: Session, *, task_id: str, now: datetime, lease: timedelta) -> Claim | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from soundclone.domain.voices import PREVIEW, REFINED
 from soundclone.store import voice_records
+from soundclone.store.db import core
 from soundclone.store.models import Voice
 
 
@@ -43,6 +44,18 @@ def voice_for_account(session: Session, *, voice_id: str, account_id: int) -> Vo
         select(Voice).where(or_(Voice.id == voice_id, Voice.name == voice_id), Voice.account_id == account_id,
                             Voice.deleted_at.is_(None))
     ).scalars().first()
+
+
+_VOICES = Voice.__table__
+_LIVE_VOICE = (select(_VOICES).where(or_(_VOICES.c.id == bindparam("voice"), _VOICES.c.name == bindparam("voice")),
+                                     _VOICES.c.account_id == bindparam("account"), _VOICES.c.deleted_at.is_(None))
+               .limit(1))
+_MAKE_PERMANENT = update(Voice).where(Voice.id == bindparam("voice")).values(permanent=True)
+
+
+def live_voice(session: Session, *, voice_id: str, account_id: int) -> Voice | None:
+    """`voice_for_account` as a read-only row (a Core statement built once: every submit resolves its voice)."""
+    return core(session).execute(_LIVE_VOICE, {"voice": voice_id, "account": account_id}).first()
 
 
 def name_taken(session: Session, *, account_id: int, name: str) -> bool:
@@ -86,7 +99,7 @@ def get_voice(session: Session, *, voice_id: str) -> Voice | None:
 
 
 def make_permanent(session: Session, *, voice_id: str) -> None:
-    session.execute(update(Voice).where(Voice.id == voice_id).values(permanent=True))
+    core(session).execute(_MAKE_PERMANENT, {"voice": voice_id})
 
 
 def refined(session: Session, *, voice_id: str, profile_key: str, now: datetime) -> bool:

@@ -73,3 +73,18 @@ def test_a_tasks_mark_id_is_drawn_once_unique_and_leads_back_to_it(sessions, clo
         assert task_by_mark_id(session, mark_id=second).id == "second"
         unused = next(value for value in range(3) if value not in (first, second))
         assert task_by_mark_id(session, mark_id=unused) is None
+
+
+def test_in_flight_counts_queued_and_processing_and_stops_at_up_to(sessions):
+    customer = make_customer(sessions, balance=0)
+    with transaction(sessions) as session:
+        for index in range(4):
+            tasks.create_task(session, task_id=f"audio_{index}", account_id=customer.account_id,
+                              kind="soundCloningAudio", request={}, cost=0, now=NOW, due_in=timedelta(seconds=30))
+        claim = tasks.claim(session, task_id="audio_0", now=NOW, lease=LEASE)
+        tasks.complete(session, claim=claim, result={}, now=NOW)
+        tasks.claim(session, task_id="audio_1", now=NOW, lease=LEASE)
+        assert tasks.count_in_flight(session, account_id=customer.account_id) == 3
+        assert tasks.count_in_flight(session, account_id=customer.account_id, up_to=2) == 2
+        assert tasks.count_in_flight(session, account_id=customer.account_id, up_to=10) == 3
+        assert tasks.count_in_flight(session, account_id=customer.account_id + 1) == 0
