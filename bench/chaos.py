@@ -51,7 +51,14 @@ SHORT_TEXTS = ["Hello, how are you today?", "The train leaves at nine.", "Thank 
                "Please hold the line.", "It is raining again.", "See you tomorrow morning."]
 # the mix: (kind, weight); clones are a few of the tasks
 MIX = [("soundclone_audio", 30), ("minimax_async", 22), ("minimax_sync", 12), ("minimax_stream", 8),
-       ("openai_speech", 22), ("soundclone_clone", 3), ("minimax_clone", 3)]
+       ("openai_speech", 22), ("soundclone_clone", 3), ("minimax_clone", 3), ("openai_clone", 3)]
+CLONE_KINDS = ("soundclone_clone", "minimax_clone", "openai_clone")
+# an OpenAI custom voice needs a consent: its recording and the voice's sample are spoken by one system voice of the
+# deployment itself, once, before the chaos starts (as tests/integration/test_openai_end_to_end.py does)
+CONSENT_VOICE = "marin"
+SAMPLE_TEXT = ("The morning train was late again, so Clara walked along the river instead. The water was calm and "
+               "grey, and a few boats were already out near the bridge. She stopped at the bakery on the corner, "
+               "bought two warm rolls and a coffee, and watched the city slowly wake up around her.")
 
 
 @dataclass
@@ -168,6 +175,19 @@ class Clients:
         self.headers = {"Authorization": f"Bearer {key}"}
         self.turn = 0
         self.lock = threading.Lock()
+        self.consent_recording = self.voice_sample = b""
+
+    def prepare_openai_clones(self) -> None:
+        """The consent recording (the phrase for en-US) and the voice sample the OpenAI clones send."""
+        phrase = self.call("GET", "/v1/audio/consent_phrases", params={"language": "en-US"}).json()["phrase"]
+        self.consent_recording = self._speech(phrase, "wav")
+        self.voice_sample = self._speech(SAMPLE_TEXT, "mp3")
+
+    def _speech(self, text: str, fmt: str) -> bytes:
+        response = self.call("POST", "/v1/audio/speech", json={"model": "tts-1", "voice": CONSENT_VOICE,
+                                                               "input": text, "response_format": fmt})
+        response.raise_for_status()
+        return response.content
 
     def replica(self) -> int:
         with self.lock:
@@ -274,6 +294,25 @@ class Clients:
         outcome.error = "" if outcome.ok else body["base_resp"]["status_msg"]
 
 
+    def openai_clone(self, outcome: Outcome, _: str, number: int) -> None:
+        """Consent, then a custom voice under it, then a sentence in that voice."""
+        consent = self.call("POST", "/v1/audio/voice_consents", data={"language": "en-US", "name": f"Chaos {number}"},
+                            files={"recording": ("consent.wav", self.consent_recording)})
+        if consent.status_code != 200:
+            outcome.ok, outcome.error = False, consent.text[:200]
+            return
+        voice = self.call("POST", "/v1/audio/voices", data={"consent": consent.json()["id"], "name": f"Chaos {number}"},
+                          files={"audio_sample": ("sample.mp3", self.voice_sample)})
+        if voice.status_code != 200:
+            outcome.ok, outcome.error = False, voice.text[:200]
+            return
+        speech = self.call("POST", "/v1/audio/speech", json={"model": "tts-1", "voice": {"id": voice.json()["id"]},
+                                                             "input": "A short demo of this voice.",
+                                                             "response_format": "wav"})
+        outcome.ok = speech.status_code == 200 and len(speech.content) > 1000
+        outcome.error = "" if outcome.ok else speech.text[:200]
+
+
 def chaos(deployment: Deployment, stop: threading.Event, kill_every: float, min_life: float, rng: random.Random,
           api_kill_at: float, max_kills: int) -> None:
     """A worker SIGKILLed (and restarted at once) every `kill_every` s on average, chosen among those that have been
@@ -300,7 +339,7 @@ def books(database_url: str, account_id: int, blob_url: str, outcomes: list[Outc
 
     from soundclone.store.blobs import create_blob_store
     from soundclone.store.db import make_engine, make_sessionmaker, transaction
-    from soundclone.store.models import Account, LedgerEntry, StoredFile, Task, Voice
+    from soundclone.store.models import Account, Consent, LedgerEntry, StoredFile, Task, Voice
 
     engine = make_engine(database_url)
     problems: list[str] = []
@@ -310,6 +349,7 @@ def books(database_url: str, account_id: int, blob_url: str, outcomes: list[Outc
         balance = session.execute(select(Account.balance).where(Account.id == account_id)).scalar_one()
         voices = list(session.execute(select(Voice)).scalars())
         files = list(session.execute(select(StoredFile)).scalars())
+        consents = list(session.execute(select(Consent)).scalars())
         total = session.execute(select(func.count()).select_from(Task)).scalar_one()
     engine.dispose()
     by_task: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -359,6 +399,12 @@ def books(database_url: str, account_id: int, blob_url: str, outcomes: list[Outc
                                 f"{status.get(voice.source_task_id)}")
             if voice.profile_key not in blobs:
                 problems.append(f"voice {voice.id}'s profile {voice.profile_key} is missing")
+    for consent in consents:      # a consent keeps its recording (the evidence) while it exists
+        wanted.add(consent.recording_key)
+        if consent.recording_key not in blobs:
+            problems.append(f"consent {consent.id}'s recording {consent.recording_key} is missing")
+        if status.get(consent.task_id) != "completed":
+            problems.append(f"consent {consent.id} exists but its task {consent.task_id} is {status.get(consent.task_id)}")
     for stored in files:
         if stored.deleted_at is None:
             wanted.add(stored.blob_key)
@@ -453,9 +499,9 @@ def deployment_env(*, database_url: str, redis_url: str, blob_url: str, data_dir
 
 def plan(tasks: int, rng: random.Random, clones: int) -> list[str]:
     """`tasks` jobs drawn from MIX; with clones=0 none are clones, else at least `clones` of each kind, early on."""
-    mix = [(kind, weight) for kind, weight in MIX if clones or not kind.endswith("_clone")]
+    mix = [(kind, weight) for kind, weight in MIX if clones or kind not in CLONE_KINDS]
     jobs = rng.choices([kind for kind, _ in mix], weights=[weight for _, weight in mix], k=tasks)
-    for must in ("soundclone_clone", "minimax_clone") if clones else ():
+    for must in CLONE_KINDS if clones else ():
         while jobs.count(must) < clones:
             free = [n for n, job in enumerate(jobs[:max(10, 4 * clones)]) if not job.endswith("_clone")]
             jobs[rng.choice(free)] = must
@@ -507,6 +553,8 @@ def run(args: argparse.Namespace) -> int:
 
             jobs = plan(args.tasks, rng, args.clones)
             clients = Clients(deployment, key, files)
+            if "openai_clone" in jobs:
+                clients.prepare_openai_clones()
             chaos_thread = threading.Thread(target=chaos, args=(deployment, stop, args.kill_every, args.min_life, rng,
                                                                 args.api_kill_at, args.max_kills), daemon=True)
             load_started = time.monotonic()
