@@ -48,3 +48,9 @@ def can_move(current: TaskStatus, target: TaskStatus) -> bool:
 def check_move(current: TaskStatus, target: TaskStatus) -> None:
     if not can_move(current, target):
         raise TransitionError(f"a {current.value} task cannot become {target.value}")
+
+
+def interrupted_message(attempts: int, cost: int) -> str:
+    """What a task failed for too many interruptions says; a free task (a background refinement) has no refund."""
+    refund = "it was refunded, please try again" if cost else "please try again"
+    return f"the task was interrupted {attempts} times; {refund}"

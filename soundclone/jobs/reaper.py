@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from soundclone.domain.tasks import TaskKind
+from soundclone.domain.tasks import TaskKind, interrupted_message
 from soundclone.domain.voices import LIFETIMES
 from soundclone.jobs.context import JobContext
 from soundclone.jobs.runner import fail_and_refund
@@ -37,7 +37,7 @@ def reap(ctx: JobContext, queue: TaskQueue, background: TaskQueue | None = None)
         if task.status == tasks.QUEUED and lane.pending() != 0:
             continue
         if task.status == tasks.PROCESSING and task.attempts >= ctx.settings.task_max_attempts:
-            fail_and_refund(ctx, task.id, f"the task was interrupted {task.attempts} times; it was refunded, please try again")
+            fail_and_refund(ctx, task.id, interrupted_message(task.attempts, task.cost))
             continue
         with transaction(ctx.sessions) as session:
             moved = tasks.postpone(session, task_id=task.id, seen_due_at=task.due_at, now=now, by=ctx.lease)

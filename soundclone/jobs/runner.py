@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from soundclone.domain.errors import ErrorKind, ServiceError
+from soundclone.domain.tasks import interrupted_message
 from soundclone.domain.records import (
     CloneTask, ConsentTask, Failure, RefineTask, SpeechTask, TaskRecord, dump_result, load_record,
 )
@@ -59,7 +60,7 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
         log.info("task %s is not claimable (finished or held by another worker)", task_id)
         return
     if claim.attempt > ctx.settings.task_max_attempts:
-        fail_and_refund(ctx, task_id, f"the task was interrupted {claim.attempt - 1} times; it was refunded, please try again")
+        fail_and_refund(ctx, task_id, interrupted_message(claim.attempt - 1, task.cost))
         return
     REQUEST_ID.set(task.request_id)
     TASK_ID.set(task_id)

@@ -48,3 +48,10 @@ def test_first_use_makes_permanent_and_an_expired_voice_says_so():
         first_use(fresh, T0 + timedelta(days=3), voice_name="v", days=3, field="modelId")
     assert caught.value.kind is ErrorKind.MODEL_EXPIRED and caught.value.field == "modelId"
     assert lifetime_of(3) is PREVIEW and lifetime_of(7) is MINIMAX_CLONE and MINIMAX_CLONE.deleted_on_expiry
+
+
+def test_an_interrupted_task_mentions_a_refund_only_when_it_cost_something():
+    from soundclone.domain.tasks import interrupted_message
+
+    assert interrupted_message(5, 1200) == "the task was interrupted 5 times; it was refunded, please try again"
+    assert interrupted_message(5, 0) == "the task was interrupted 5 times; please try again"
