@@ -4,6 +4,10 @@ before it failed (withdrawn, with its profile and reference speech).
 
 A task fails here after its last attempt, or when a worker gives up on it; either way no attempt of it can
 complete any more (completion is fenced by attempt), so what it wrote is nobody's.
+
+Whichever way a task ends, an upload made for its request alone goes too (`release_inputs`): OpenAI's voice
+sample, and the recording of a consent that was refused. An upload a stored file row owns (MiniMax's files) or
+a consent keeps as its evidence stays with that row.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import logging
 
 from soundclone.domain import keys
 from soundclone.domain.ids import voice_id_for_task
-from soundclone.domain.records import CloneTask, RecordError, SpeechTask, load_record
+from soundclone.domain.records import CloneTask, ConsentTask, RecordError, SpeechTask, TaskRecord, load_record
 from soundclone.jobs.context import JobContext
-from soundclone.store import files, voices
+from soundclone.store import consents, files, voices
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
 
@@ -23,10 +27,7 @@ TASK_PREFIX = "tasks/{task_id}/"
 
 
 def withdraw_outputs(ctx: JobContext, task: Task) -> None:
-    try:
-        record = load_record(task.kind, task.request)
-    except RecordError:   # written by a newer build: only its task keys are known here
-        record = None
+    record = _record(task)
     blob_keys = list(ctx.blobs.keys(TASK_PREFIX.format(task_id=task.id)))
     if isinstance(record, SpeechTask) and record.request.archive is not None:
         file_id = record.request.archive.file_id
@@ -44,3 +45,32 @@ def withdraw_outputs(ctx: JobContext, task: Task) -> None:
         ctx.blobs.delete(key)
     if blob_keys:
         log.info("task %s failed: %d of its blobs removed", task.id, len(blob_keys))
+    release_inputs(ctx, task)
+
+
+def release_inputs(ctx: JobContext, task: Task) -> None:
+    """Remove the uploads made for this task's request alone, now that it is over (completed or failed)."""
+    candidates = _request_uploads(_record(task))
+    if not candidates:
+        return
+    with transaction(ctx.sessions) as session:
+        private = [key for key in candidates if not files.blob_has_file(session, blob_key=key)
+                   and not consents.blob_has_consent(session, blob_key=key)]
+    for key in private:
+        ctx.blobs.delete(key)
+
+
+def _request_uploads(record: TaskRecord | None) -> list[str]:
+    if isinstance(record, CloneTask):
+        source, prompt = record.request.source, record.request.prompt
+        return [key for key in (source.blob_key, prompt.blob_key if prompt else None) if key]
+    if isinstance(record, ConsentTask):
+        return [record.request.recording_key]
+    return []
+
+
+def _record(task: Task) -> TaskRecord | None:
+    try:
+        return load_record(task.kind, task.request)
+    except RecordError:   # written by a newer build: only its task keys are known here
+        return None

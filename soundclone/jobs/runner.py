@@ -18,7 +18,7 @@ from soundclone.domain.records import (
     CloneTask, ConsentTask, Failure, RefineTask, SpeechTask, TaskRecord, dump_result, load_record,
 )
 from soundclone.jobs import metrics
-from soundclone.jobs.cleanup import withdraw_outputs
+from soundclone.jobs.cleanup import release_inputs, withdraw_outputs
 from soundclone.jobs.clone import run_clone
 from soundclone.jobs.consent import run_consent
 from soundclone.jobs.refine import run_refine
@@ -93,6 +93,10 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
             log.warning("task %s attempt %d lost its lease before finishing; result discarded", task_id, claim.attempt)
             return
     ctx.announce(task_id, "completed")
+    try:
+        release_inputs(ctx, task)
+    except Exception:   # the result stands; a leftover upload is logged for the operator
+        log.exception("task %s completed, but its request's upload could not be removed", task_id)
     metrics.task_finished(task.kind, "completed", time.monotonic() - started)
     log.info("task %s completed in %.2f s", task_id, time.monotonic() - started)
 

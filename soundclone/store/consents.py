@@ -60,3 +60,8 @@ def live_voices_using(session: Session, *, consent_id: str) -> list[Voice]:
     return list(session.execute(
         select(Voice).where(Voice.consent_id == consent_id, Voice.deleted_at.is_(None)).order_by(Voice.created_at)
     ).scalars())
+
+
+def blob_has_consent(session: Session, *, blob_key: str) -> bool:
+    """Whether a consent (live or deleted) keeps this blob as its recording."""
+    return session.execute(select(Consent.id).where(Consent.recording_key == blob_key).limit(1)).first() is not None

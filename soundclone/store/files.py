@@ -42,3 +42,8 @@ def files_for_account(session: Session, *, account_id: int, purpose: str) -> lis
 
 def delete_file(session: Session, *, file_id: int, now: datetime) -> None:
     session.execute(update(StoredFile).where(StoredFile.id == file_id).values(deleted_at=now))
+
+
+def blob_has_file(session: Session, *, blob_key: str) -> bool:
+    """Whether a stored file row (live or deleted) owns this blob."""
+    return session.execute(select(StoredFile.id).where(StoredFile.blob_key == blob_key).limit(1)).first() is not None

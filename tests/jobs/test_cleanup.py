@@ -138,3 +138,77 @@ def test_a_refinement_run_again_after_it_stored_the_voice_removes_the_reference_
                                  request={}, cost=0, now=clock(), due_in=timedelta(seconds=30))
     assert run_refine(ctx, task, RefineTask(voice_id)).refined
     assert list(ctx.blobs.keys()) == [keys.refined_profile_key(voice_id)]
+
+
+def _queued(sessions, clock, customer, kind, record):
+    from soundclone.domain.ids import new_task_id
+    from soundclone.domain.records import dump_record
+
+    task_id = new_task_id()
+    with transaction(sessions) as session:
+        tasks.create_task(session, task_id=task_id, account_id=customer.account_id, kind=kind,
+                          request=dump_record(record), cost=0, now=clock(), due_in=timedelta(seconds=30))
+    return task_id
+
+
+def _clone_of(upload_key):
+    from soundclone.domain.cloning import OPENAI_SPEECH
+    from soundclone.domain.pricing import PricePlan
+    from soundclone.domain.records import CloneTask
+    from soundclone.domain.requests import CloneSource, CloneRequest
+    from soundclone.domain.voices import PREVIEW
+
+    return CloneTask(CloneRequest(CloneSource(blob_key=upload_key), OPENAI_SPEECH, PREVIEW, label="x"),
+                     PricePlan.OPENAI_VOICE)
+
+
+def _done(ctx, task, record):
+    from soundclone.domain.records import CloneResult
+
+    return CloneResult(voice_id=voice_id_for_task(task.id))
+
+
+def test_an_upload_made_for_one_request_goes_when_its_task_completes_a_stored_file_stays(settings, sessions, clock):
+    customer = make_customer(sessions, balance=BALANCE, now=clock())
+    ctx = context(settings, sessions, clock)
+    private, stored = keys.upload_key(1, "bin"), keys.upload_key(2, "mp3")
+    for key in (private, stored):
+        ctx.blobs.put(key, b"speech")
+    with transaction(sessions) as session:   # a MiniMax upload: a file the customer owns and may use again
+        files.add_file(session, file_id=2, account_id=customer.account_id, purpose="voice_clone", filename="a.mp3",
+                       size=6, blob_key=stored, now=clock())
+    for key in (private, stored):
+        run_task(ctx, _queued(sessions, clock, customer, "openaiVoice", _clone_of(key)), {"clone": _done})
+    assert not ctx.blobs.exists(private) and ctx.blobs.exists(stored)
+
+
+def test_a_refused_consents_recording_goes_a_kept_consents_stays(settings, sessions, clock):
+    from soundclone.domain.pricing import PricePlan
+    from soundclone.domain.records import ConsentResult, ConsentTask
+    from soundclone.domain.requests import ConsentRequest
+    from soundclone.jobs.context import TaskFailure
+    from soundclone.store import consents
+
+    customer = make_customer(sessions, balance=BALANCE, now=clock())
+    ctx = context(settings, sessions, clock)
+    refused, kept = keys.upload_key(3, "bin"), keys.upload_key(4, "bin")
+
+    def consent_task(key):
+        ctx.blobs.put(key, b"phrase")
+        request = ConsentRequest(recording_key=key, language="en-US", phrase_language="en", phrase="I agree.", name="A")
+        return _queued(sessions, clock, customer, "openaiConsent", ConsentTask(request, PricePlan.OPENAI_CONSENT))
+
+    def says_something_else(ctx, task, record):
+        raise TaskFailure("the recording does not say the consent phrase", field="recording")
+
+    def verified(ctx, task, record):
+        with transaction(ctx.sessions) as session:
+            consents.create_consent(session, consent_id="cons_kept", account_id=task.account_id, name="A",
+                                    language="en-US", phrase="I agree.", transcript="i agree", phrase_distance=0.0,
+                                    voice_print={}, recording_key=kept, recording_sha256="0" * 64, task_id=task.id,
+                                    now=ctx.clock())
+        return ConsentResult(consent_id="cons_kept")
+
+    run_task(ctx, consent_task(refused), {"consent": says_something_else})
+    run_task(ctx, consent_task(kept), {"consent": verified})
+    assert not ctx.blobs.exists(refused) and ctx.blobs.exists(kept)
