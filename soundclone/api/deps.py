@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
 
 from soundclone.api.state import ApiState
@@ -29,9 +31,32 @@ class Caller:
     key_id: int
 
 
-def get_caller(request: Request, state: StateDep) -> Caller:
+# Work of a few statements (authenticating, accepting a task, reading one back) runs in a small thread pool of
+# its own. In the default pool of 40 threads, 50 concurrent clients kept ~40 threads runnable at once, and their
+# contention for the GIL cost more CPU than the work: submit-and-poll at 50 connections went from 195 to 275
+# requests/s and from 5.8 to 3.9 ms of CPU per request with 4 threads here (2 and 8 were both worse;
+# docs/benchmarks.md, "API path"). Calls that wait (a synchronous synthesis, a stream, a clone) stay in the
+# default pool, so they never hold these threads.
+SHORT_WORK_THREADS = 4
+_SHORT_WORK_LIMITER: RunVar[anyio.CapacityLimiter] = RunVar("soundclone_short_work")
+
+
+async def short_work(function, *args):  # noqa: ANN001, ANN002, ANN201
+    """Run `function(*args)`, a few database statements and no waiting, in the short-work pool."""
+    try:
+        limiter = _SHORT_WORK_LIMITER.get()
+    except LookupError:   # the first call on this event loop
+        limiter = anyio.CapacityLimiter(SHORT_WORK_THREADS)
+        _SHORT_WORK_LIMITER.set(limiter)
+    return await anyio.to_thread.run_sync(function, *args, limiter=limiter)
+
+
+async def get_caller(request: Request, state: StateDep) -> Caller:
     """Authenticate the Bearer key and count the request against its per-minute limit."""
-    presented = bearer_key(request)
+    return await short_work(authenticate, state, bearer_key(request))
+
+
+def authenticate(state: ApiState, presented: str) -> Caller:
     window = rate_window(state.clock())
     with transaction(state.sessions) as session:
         counted = ratelimits.hit_by_key(session, key_hash=accounts.hash_key(presented), window_start=window)

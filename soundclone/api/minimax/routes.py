@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 
-from soundclone.api.deps import CallerDep, StateDep
+from soundclone.api.deps import Caller, CallerDep, StateDep, short_work
 from soundclone.api.minimax import rules as mm
 from soundclone.api.minimax import translate, uploads
 from soundclone.api.minimax.errors import base_resp, error_body
@@ -164,7 +164,11 @@ def t2a_v2(body: T2ABody, state: StateDep, caller: CallerDep):  # noqa: ANN201
 
 
 @router.post("/t2a_async_v2", summary="Long text to audio, as a task")
-def t2a_async_v2(body: AsyncBody, state: StateDep, caller: CallerDep) -> dict:
+async def t2a_async_v2(body: AsyncBody, state: StateDep, caller: CallerDep) -> dict:
+    return await short_work(_t2a_async_v2, body, state, caller)   # accepting a task: short work (api/deps.py)
+
+
+def _t2a_async_v2(body: AsyncBody, state: ApiState, caller: Caller) -> dict:
     output_file_id = files.new_file_id()
     request, wire = translate.t2a_async(body, _async_text(state, caller.account_id, body), output_file_id)
     task = _submit_speech(state, caller, request, wire, number=new_number())
@@ -173,7 +177,11 @@ def t2a_async_v2(body: AsyncBody, state: StateDep, caller: CallerDep) -> dict:
 
 
 @router.get("/query/t2a_async_query_v2", summary="State of an async text-to-audio task")
-def t2a_async_query(task_id: QueryId64, state: StateDep, caller: CallerDep) -> dict:
+async def t2a_async_query(task_id: QueryId64, state: StateDep, caller: CallerDep) -> dict:
+    return await short_work(_t2a_async_query, task_id, state, caller)
+
+
+def _t2a_async_query(task_id: int, state: ApiState, caller: Caller) -> dict:
     task = core_tasks.find_by_number(state, account_id=caller.account_id, number=task_id, field="task_id")
     reply = {"task_id": task.row.number, "status": ASYNC_STATUS[task.status], "base_resp": base_resp()}
     if task.status == "completed":

@@ -11,7 +11,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from soundclone.api.deps import CallerDep, StateDep
+from soundclone.api.deps import Caller, CallerDep, StateDep, short_work
 from soundclone.api.soundclone.errors import ERROR_CODES, SUCCESS
 from soundclone.api.soundclone.translate import (
     AUDIO_TEXT_LIMIT, DEFAULT_PREVIEW_TEXT, EMOTIONS, PITCH_RANGE, PREVIEW_TEXT_LIMIT, SPEED_RANGE, VOL_MAX,
@@ -94,7 +94,10 @@ def build_router(prefix: str) -> APIRouter:
     router = APIRouter(prefix=prefix, tags=[f"SoundClone ({prefix})"], responses=ERROR_RESPONSES)
 
     @router.post("/soundCloning/clones", response_model=TaskEnvelope, summary="Submit a clone preview task")
-    def create_clone(body: CloneBody, state: StateDep, caller: CallerDep) -> dict:
+    async def create_clone(body: CloneBody, state: StateDep, caller: CallerDep) -> dict:
+        return await short_work(_create_clone, body, state, caller)
+
+    def _create_clone(body: CloneBody, state: ApiState, caller: Caller) -> dict:
         order = clone_order(
             file_url=body.fileUrl, content_text=body.contentText, sound_version=body.soundVersion, language=body.language,
             consent_id=body.consentId,
@@ -105,7 +108,10 @@ def build_router(prefix: str) -> APIRouter:
         return _envelope(state, view(task))
 
     @router.post("/soundCloning/audios", response_model=TaskEnvelope, summary="Submit an audio generation task")
-    def create_audio(body: AudioBody, state: StateDep, caller: CallerDep) -> dict:
+    async def create_audio(body: AudioBody, state: StateDep, caller: CallerDep) -> dict:
+        return await short_work(_create_audio, body, state, caller)
+
+    def _create_audio(body: AudioBody, state: ApiState, caller: Caller) -> dict:
         order = audio_order(
             model_id=body.modelId, content_text=body.contentText, sound_version=body.soundVersion,
             language=body.language, emotion=body.emotion, speed=body.speed, vol=body.vol, pitch=body.pitch,
@@ -117,7 +123,10 @@ def build_router(prefix: str) -> APIRouter:
         return _envelope(state, view(task))
 
     @router.get("/audios/{task_id}", response_model=TaskEnvelope, summary="Query a clone or audio task")
-    def get_task(task_id: str, state: StateDep, caller: CallerDep) -> dict:
+    async def get_task(task_id: str, state: StateDep, caller: CallerDep) -> dict:
+        return await short_work(_get_task, task_id, state, caller)
+
+    def _get_task(task_id: str, state: ApiState, caller: Caller) -> dict:
         return _envelope(state, find_task(state, account_id=caller.account_id, task_id=task_id, kinds=SOUNDCLONE_KINDS))
 
     return router
