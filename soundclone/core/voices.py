@@ -28,7 +28,7 @@ NO_ALIASES: Mapping[str, str] = MappingProxyType({})
 
 def resolve(session: Session, *, account_id: int, name: str, engine: str, field: str,
             aliases: Mapping[str, str] = NO_ALIASES) -> VoiceRef:
-    own = voices.live_voice(session, voice_id=name, account_id=account_id)
+    own = voices.voice_for_account(session, voice_id=name, account_id=account_id)
     if own is not None:
         return VoiceRef(CLONE, own.id, own.profile_key, own.quality)
     system = aliases.get(name, name)
@@ -50,7 +50,7 @@ def would_be_first_use(session: Session, *, account_id: int, ref: VoiceRef, name
     """What `use` would answer now, without making anything permanent (for price quotes)."""
     if ref.kind == SYSTEM:
         return False
-    voice = voices.live_voice(session, voice_id=ref.id, account_id=account_id)
+    voice = voices.voice_for_account(session, voice_id=ref.id, account_id=account_id)
     if voice is None:
         raise ServiceError(ErrorKind.VOICE_NOT_FOUND, f"voice {name} not found", field=field)
     clock = VoiceClock(voice.created_at, voice.permanent, timedelta(days=voice.lifetime_days))

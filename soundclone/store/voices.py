@@ -38,14 +38,6 @@ def create_voice(
     return voice
 
 
-def voice_for_account(session: Session, *, voice_id: str, account_id: int) -> Voice | None:
-    """A live voice of this account, by its model id or its caller-chosen name (either dialect's id)."""
-    return session.execute(
-        select(Voice).where(or_(Voice.id == voice_id, Voice.name == voice_id), Voice.account_id == account_id,
-                            Voice.deleted_at.is_(None))
-    ).scalars().first()
-
-
 _VOICES = Voice.__table__
 _LIVE_VOICE = (select(_VOICES).where(or_(_VOICES.c.id == bindparam("voice"), _VOICES.c.name == bindparam("voice")),
                                      _VOICES.c.account_id == bindparam("account"), _VOICES.c.deleted_at.is_(None))
@@ -53,8 +45,9 @@ _LIVE_VOICE = (select(_VOICES).where(or_(_VOICES.c.id == bindparam("voice"), _VO
 _MAKE_PERMANENT = update(Voice).where(Voice.id == bindparam("voice")).values(permanent=True)
 
 
-def live_voice(session: Session, *, voice_id: str, account_id: int) -> Voice | None:
-    """`voice_for_account` as a read-only row (a Core statement built once: every submit resolves its voice)."""
+def voice_for_account(session: Session, *, voice_id: str, account_id: int) -> Voice | None:
+    """A live voice of this account, by its model id or its caller-chosen name (either dialect's id), as a read-only
+    row (a Core statement built once: every submit resolves its voice with it)."""
     return core(session).execute(_LIVE_VOICE, {"voice": voice_id, "account": account_id}).first()
 
 
