@@ -45,12 +45,16 @@ def withdraw_outputs(ctx: JobContext, task: Task) -> None:
         ctx.blobs.delete(key)
     if blob_keys:
         log.info("task %s failed: %d of its blobs removed", task.id, len(blob_keys))
-    release_inputs(ctx, task)
+    _release(ctx, record)
 
 
 def release_inputs(ctx: JobContext, task: Task) -> None:
     """Remove the uploads made for this task's request alone, now that it is over (completed or failed)."""
-    candidates = _request_uploads(_record(task))
+    _release(ctx, _record(task))
+
+
+def _release(ctx: JobContext, record: TaskRecord | None) -> None:
+    candidates = _request_uploads(record)
     if not candidates:
         return
     with transaction(ctx.sessions) as session:
