@@ -92,13 +92,14 @@ def run_task(ctx: JobContext, task_id: str, handlers: dict[str, Handler] = HANDL
         if not tasks.complete(session, claim=claim, result=dump_result(result), now=ctx.clock()):
             log.warning("task %s attempt %d lost its lease before finishing; result discarded", task_id, claim.attempt)
             return
+    elapsed = time.monotonic() - started
+    log.info("task %s completed in %.2f s", task_id, elapsed)   # logged before any client can see it completed
+    metrics.task_finished(task.kind, "completed", elapsed)
     ctx.announce(task_id, "completed")
     try:
         release_inputs(ctx, task)
     except Exception:   # the result stands; a leftover upload is logged for the operator
         log.exception("task %s completed, but its request's upload could not be removed", task_id)
-    metrics.task_finished(task.kind, "completed", time.monotonic() - started)
-    log.info("task %s completed in %.2f s", task_id, time.monotonic() - started)
 
 
 def _error_kind(error: Exception) -> ErrorKind:
