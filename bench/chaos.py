@@ -40,7 +40,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.integration.harness import FileServer, free_port  # noqa: E402
+from tests.integration.harness import FileServer, free_port, wait_for  # noqa: E402
 from tests.s3server import CREDENTIALS, s3_server  # noqa: E402
 
 REFERENCE = ROOT / ".cache" / "speech" / "librivox_reference.wav"
@@ -105,7 +105,8 @@ class Deployment:
             self.wait_api(replica)
 
     def wait_api(self, replica: int) -> None:
-        _wait(lambda: httpx.get(f"{self.url(replica)}/readyz", timeout=2).status_code == 200, f"API {replica}")
+        wait_for(lambda: httpx.get(f"{self.url(replica)}/readyz", timeout=2).status_code == 200, f"API {replica}",
+                 READY_TIMEOUT_S)
         self.api_up[replica] = True
 
     def start_worker(self, number: int) -> None:
@@ -127,7 +128,7 @@ class Deployment:
         return time.monotonic() - self.ready_at[number] if self.worker_ready(number) else 0.0
 
     def wait_workers(self) -> None:
-        _wait(lambda: all(self.worker_ready(n) for n in range(len(self.workers))), "the workers")
+        wait_for(lambda: all(self.worker_ready(n) for n in range(len(self.workers))), "the workers", READY_TIMEOUT_S)
 
     def kill_worker(self, number: int) -> None:
         os.kill(self.workers[number].pid, signal.SIGKILL)
@@ -152,18 +153,6 @@ class Deployment:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-
-
-def _wait(check, what: str, timeout: float = READY_TIMEOUT_S) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except (httpx.HTTPError, OSError):
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"{what} did not start within {timeout} s")
 
 
 class Clients:

@@ -19,7 +19,6 @@ of unmarked real speech and unmarked synthesized speech, detected with two keys.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import platform
 import subprocess
@@ -29,7 +28,6 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-import av
 import numpy as np
 import soundfile
 from scipy.signal import fftconvolve
@@ -44,6 +42,7 @@ from soundclone.evaluation import dnsmos  # noqa: E402
 from soundclone.media import watermark  # noqa: E402
 from soundclone.media.encode import encode_audio  # noqa: E402
 from soundclone.media.resample import resample_mono  # noqa: E402
+from tests.media.builders import decoded_mono  # noqa: E402
 
 SPEECH = ROOT / ".cache" / "speech" / "bench"
 MODELS = ROOT / ".cache" / "models"
@@ -63,17 +62,8 @@ def log(message: str) -> None:
 
 # -- codecs and attacks ----------------------------------------------------------------------------------------
 
-def decode(data: bytes) -> tuple[np.ndarray, int]:
-    resampler = av.AudioResampler(format="flt", layout="mono")
-    with av.open(io.BytesIO(data)) as container:
-        stream = container.streams.audio[0]
-        pieces = [out.to_ndarray().reshape(-1) for frame in container.decode(stream)
-                  for out in resampler.resample(frame)]
-        return np.concatenate(pieces), stream.codec_context.sample_rate
-
-
 def codec(fmt: str, bitrate: int) -> Attack:
-    return lambda x, rate, rng: decode(encode_audio(x, rate, fmt=fmt, bitrate=bitrate))
+    return lambda x, rate, rng: decoded_mono(encode_audio(x, rate, fmt=fmt, bitrate=bitrate))
 
 
 def resampled(out_rate: int) -> Attack:
@@ -116,7 +106,7 @@ def rerecorded(x: np.ndarray, rate: int, rng: np.random.Generator) -> tuple[np.n
     wet /= max(1e-9, np.abs(wet).max()) / 0.9
     narrow, narrow_rate = resampled(8_000)(wet, rate, rng)
     noisy, _ = noise(15.0)(narrow, narrow_rate, rng)
-    return decode(encode_audio(np.clip(noisy, -1, 1), narrow_rate, fmt="mp3", bitrate=64_000))
+    return decoded_mono(encode_audio(np.clip(noisy, -1, 1), narrow_rate, fmt="mp3", bitrate=64_000))
 
 
 REQUIRED: dict[str, Attack] = {

@@ -101,12 +101,12 @@ class Service:
 
     def start_api(self) -> None:
         self.api = self._spawn("serve", "api.log")
-        _wait_for(lambda: httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200, "the API")
+        wait_for(lambda: httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200, "the API")
 
     def start_worker(self) -> subprocess.Popen:
         worker = self._spawn("worker", f"worker{len(self.workers)}.log")
         self.workers.append(worker)
-        _wait_for(lambda: "worker ready" in self.log(f"worker{len(self.workers) - 1}.log"), "a worker")
+        wait_for(lambda: "worker ready" in self.log(f"worker{len(self.workers) - 1}.log"), "a worker")
         return worker
 
     def log(self, name: str) -> str:
@@ -152,7 +152,7 @@ def _stop(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
-def _wait_for(check, what: str, timeout: float = START_TIMEOUT_S) -> None:  # noqa: ANN001
+def wait_for(check, what: str, timeout: float = START_TIMEOUT_S) -> None:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
