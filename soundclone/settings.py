@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     task_lease_s: float = 60.0
     task_max_attempts: int = 3
     reaper_interval_s: float = 5.0
+    # An upload that no file row, consent or unfinished task owns this long after it was written is removed (an API
+    # replica that died between storing an upload and committing its task left it); each worker looks this often.
+    upload_grace_s: float = Field(3600.0, ge=60)
+    sweep_interval_s: float = Field(600.0, gt=0)
 
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 21 * 1024 * 1024

@@ -8,22 +8,28 @@ complete any more (completion is fenced by attempt), so what it wrote is nobody'
 Whichever way a task ends, an upload made for its request alone goes too (`release_inputs`): OpenAI's voice
 sample, and the recording of a consent that was refused. An upload a stored file row owns (MiniMax's files) or
 a consent keeps as its evidence stays with that row.
+
+An upload whose task was never committed (the API replica died between storing the upload and committing the
+task) has no task to release it: `sweep_orphaned_uploads`, run by every worker now and then, removes uploads that
+nothing owns once they are older than any request could take (settings.upload_grace_s).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from soundclone.domain import keys
 from soundclone.domain.ids import voice_id_for_task
 from soundclone.domain.records import CloneTask, ConsentTask, RecordError, SpeechTask, TaskRecord, load_record
 from soundclone.jobs.context import JobContext
-from soundclone.store import consents, files, voices
+from soundclone.store import consents, files, tasks, voices
 from soundclone.store.db import transaction
 from soundclone.store.models import Task
 
 log = logging.getLogger(__name__)
 TASK_PREFIX = "tasks/{task_id}/"
+UPLOAD_PREFIX = "uploads/"
 
 
 def withdraw_outputs(ctx: JobContext, task: Task) -> None:
@@ -62,6 +68,22 @@ def _release(ctx: JobContext, record: TaskRecord | None) -> None:
                    and not consents.blob_has_consent(session, blob_key=key)]
     for key in private:
         ctx.blobs.delete(key)
+
+
+def sweep_orphaned_uploads(ctx: JobContext) -> int:
+    """Remove uploads older than the grace period that no file row, consent or unfinished task owns; how many."""
+    cutoff = ctx.clock() - timedelta(seconds=ctx.settings.upload_grace_s)
+    removed = 0
+    for key in list(ctx.blobs.keys_older_than(UPLOAD_PREFIX, cutoff)):
+        with transaction(ctx.sessions) as session:
+            owned = (files.blob_has_file(session, blob_key=key) or consents.blob_has_consent(session, blob_key=key)
+                     or tasks.blob_in_unfinished_request(session, blob_key=key))
+        if not owned:
+            ctx.blobs.delete(key)
+            removed += 1
+    if removed:
+        log.info("%d orphaned uploads removed", removed)
+    return removed
 
 
 def _request_uploads(record: TaskRecord | None) -> list[str]:

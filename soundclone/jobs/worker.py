@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from soundclone import __version__
 from soundclone.clock import Clock, utc_now
 from soundclone.jobs import metrics
 from soundclone.jobs.context import JobContext, decode_limits_from, fetch_policy_from
+from soundclone.jobs.cleanup import sweep_orphaned_uploads
 from soundclone.jobs.reaper import reap
 from soundclone.jobs.runner import run_task
 from soundclone.media import deepfilter
@@ -83,10 +85,14 @@ class Worker:
                     log.exception("task message %s failed outside its task", message.id)
 
     def _reap_until(self, stop: threading.Event) -> None:
+        last_sweep = time.monotonic()
         while not stop.wait(self.context.settings.reaper_interval_s):
             try:
                 self._heartbeat()
                 self.reap_once()
+                if time.monotonic() - last_sweep >= self.context.settings.sweep_interval_s:
+                    last_sweep = time.monotonic()
+                    sweep_orphaned_uploads(self.context)
             except Exception:
                 log.exception("reaper pass failed")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -35,6 +36,9 @@ class BlobStore(Protocol):
     def delete(self, key: str) -> None: ...
 
     def keys(self, prefix: str = "") -> Iterator[str]: ...
+
+    def keys_older_than(self, prefix: str, cutoff: datetime) -> Iterator[str]:
+        """The keys under `prefix` last written before `cutoff` (an aware datetime)."""
 
     def local_copy(self, key: str):  # noqa: ANN201  (a context manager yielding a Path)
         ...
@@ -79,10 +83,21 @@ class LocalBlobStore:
         self.path(key).unlink(missing_ok=True)
 
     def keys(self, prefix: str = "") -> Iterator[str]:
-        for path in sorted(self.root.rglob("*")):
+        folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""   # walk only the folder the prefix names
+        top = self.root / checked_key(folder) if folder else self.root
+        for path in sorted(top.rglob("*")):
             key = path.relative_to(self.root).as_posix()
             if path.is_file() and not path.name.startswith(".") and key.startswith(prefix):
                 yield key
+
+    def keys_older_than(self, prefix: str, cutoff: datetime) -> Iterator[str]:
+        before = cutoff.timestamp()
+        for key in self.keys(prefix):
+            try:
+                if self.path(key).stat().st_mtime < before:
+                    yield key
+            except FileNotFoundError:   # removed while listing
+                continue
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
@@ -143,6 +158,13 @@ class S3BlobStore:
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=base + prefix):
             for item in page.get("Contents", []):
                 yield item["Key"][len(base):]
+
+    def keys_older_than(self, prefix: str, cutoff: datetime) -> Iterator[str]:
+        base = f"{self.prefix}/" if self.prefix else ""
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=base + prefix):
+            for item in page.get("Contents", []):
+                if item["LastModified"] < cutoff:
+                    yield item["Key"][len(base):]
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:

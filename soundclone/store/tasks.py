@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import String, and_, bindparam, cast, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -178,3 +178,9 @@ def _held(claim: Claim):  # noqa: ANN202
 
 def counts_by_kind_and_status(session: Session) -> list[tuple[str, str, int]]:
     return [tuple(row) for row in session.execute(select(Task.kind, Task.status, func.count()).group_by(Task.kind, Task.status))]
+
+
+def blob_in_unfinished_request(session: Session, *, blob_key: str) -> bool:
+    """Whether a task still queued or running names this blob in its request (an upload it has yet to read)."""
+    named = cast(Task.request, String).contains(blob_key, autoescape=True)
+    return session.execute(select(Task.id).where(Task.status.in_(IN_FLIGHT), named).limit(1)).first() is not None

@@ -212,3 +212,30 @@ def test_a_refused_consents_recording_goes_a_kept_consents_stays(settings, sessi
     run_task(ctx, consent_task(refused), {"consent": says_something_else})
     run_task(ctx, consent_task(kept), {"consent": verified})
     assert not ctx.blobs.exists(refused) and ctx.blobs.exists(kept)
+
+
+def test_the_sweep_removes_old_uploads_nothing_owns_and_keeps_owned_or_recent_ones(settings, sessions, clock):
+    import os
+
+    from soundclone.jobs.cleanup import sweep_orphaned_uploads
+
+    customer = make_customer(sessions, balance=BALANCE, now=clock())
+    ctx = context(settings, sessions, clock)
+    orphan, recent, filed, awaited, finished = (keys.upload_key(n, "bin") for n in range(10, 15))
+    for key in (orphan, recent, filed, awaited, finished):
+        ctx.blobs.put(key, b"speech")
+    with transaction(sessions) as session:
+        files.add_file(session, file_id=12, account_id=customer.account_id, purpose="voice_clone", filename="a.mp3",
+                       size=6, blob_key=filed, now=clock())
+    _queued(sessions, clock, customer, "openaiVoice", _clone_of(awaited))   # still queued: its upload is needed
+    done = _queued(sessions, clock, customer, "openaiVoice", _clone_of(finished))
+    with transaction(sessions) as session:   # completed, but the worker died before it released the upload
+        session.get(tasks.Task, done).status = "completed"
+    old = (clock() - timedelta(seconds=settings.upload_grace_s + 60)).timestamp()
+    for key in (orphan, filed, awaited, finished):
+        os.utime(ctx.blobs.path(key), (old, old))
+    os.utime(ctx.blobs.path(recent), (clock().timestamp(), clock().timestamp()))
+
+    assert sweep_orphaned_uploads(ctx) == 2
+    assert sorted(k for k in (orphan, recent, filed, awaited, finished) if ctx.blobs.exists(k)) == \
+        sorted([recent, filed, awaited])

@@ -41,3 +41,13 @@ def test_the_contract(store):
 def test_a_missing_bucket_fails_the_check(s3, tmp_path):
     with pytest.raises(Exception):
         create_blob_store(s3.blob_url("no-such-bucket"), tmp_path).check()
+
+
+def test_keys_older_than_a_cutoff(store):
+    from datetime import datetime, timedelta, timezone
+
+    store.put("uploads/1.bin", b"a")
+    store.put("tasks/t/audio.mp3", b"b")
+    assert list(store.keys_older_than("uploads/", datetime.now(timezone.utc) + timedelta(minutes=5))) == ["uploads/1.bin"]
+    assert list(store.keys_older_than("uploads/", datetime.now(timezone.utc) - timedelta(minutes=5))) == []
+    assert list(store.keys_older_than("nothing-here/", datetime.now(timezone.utc) + timedelta(minutes=5))) == []

@@ -87,6 +87,7 @@ class InversionSettings:
     max_pitch_shift: float = 12.0   # semitones the start voice's F0 may move toward the reference's (0: never)
     start_packs: tuple[str, ...] = START_PACKS   # the packs a clone may start from
     long_term_weight: float = 0.0   # weight of the crop's long-term log-mel difference from the reference's
+    final_learning_rate: float | None = None   # a cosine schedule from learning_rate down to this over the steps
 
     def __post_init__(self) -> None:
         if not 0 <= self.max_pitch_shift <= MAX_PITCH_SHIFT:
@@ -439,10 +440,20 @@ class _Optimization:
         if self.long_term is not None:
             mean = _log_mel(self.encoder, heard, rate).mean(dim=0)
             loss = loss + self.settings.long_term_weight * torch.mean((mean - self.long_term) ** 2)
+        if self.settings.final_learning_rate is not None:
+            for group in run.optimizer.param_groups:
+                group["lr"] = _scheduled_rate(self.settings, step)
         run.optimizer.zero_grad()
         loss.backward()
         run.optimizer.step()
         return loss.item()
+
+
+def _scheduled_rate(settings: InversionSettings, step: int) -> float:
+    """Cosine decay from settings.learning_rate at the first step to settings.final_learning_rate at the last."""
+    progress = step / max(settings.steps - 1, 1)
+    end = settings.final_learning_rate
+    return end + (settings.learning_rate - end) * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 
 def _offset_of(profile: VoiceProfile, pack: np.ndarray) -> np.ndarray:
