@@ -18,7 +18,7 @@ from soundclone.speech.kokoro.differentiable import ANGLE_DIVISION, shared_decod
 from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import (
     MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, START_PACKS, TIMBRE_DIMS, InversionSettings, StyleInverter,
-    _crop, _frames_of, _pitch_shift, _shape_of_sound, _start_log_mel_key, shipped_pack_embeddings,
+    _crop, _frames_of, _pitch_shift, _scheduled_rate, _shape_of_sound, _start_log_mel_key, shipped_pack_embeddings,
 )
 from soundclone.speech.profile import VoiceProfile
 from soundclone.speech.speaker_encoder import cosine, shared_encoder
@@ -174,6 +174,13 @@ def test_enrollment_moves_the_voice_toward_the_speaker(kokoro):
     assert shift != 0            # the reader speaks above jm_kumo's ~92 Hz
     assert restored.f0_scale == pytest.approx(2 ** (shift / 12))
     assert restored.details["voice_f0_hz"] == pytest.approx(unshifted.voice_f0_hz, abs=0.05)   # before the shift
+
+
+def test_a_cosine_schedule_runs_from_the_learning_rate_to_the_final_one():
+    settings = InversionSettings(steps=101, learning_rate=0.05, final_learning_rate=0.005)
+    rates = [_scheduled_rate(settings, step) for step in range(settings.steps)]
+    assert rates[0] == pytest.approx(0.05) and rates[-1] == pytest.approx(0.005)
+    assert rates[50] == pytest.approx(0.0275) and all(a >= b for a, b in zip(rates, rates[1:]))
 
 
 def test_the_start_voice_moves_toward_the_references_pitch_in_whole_semitones_within_the_limit():

@@ -15,7 +15,8 @@ Steps (each measured in bench/quality.py; research/differentiable-kokoro.md has 
    energy stay those of the starting pack: only the decoder's 128 timbre dimensions are optimized.
 4. Adam on one shared offset to the timbre dimensions, loss 1 - cosine(GE2E(decoder(crop)), target)
    plus a small pull toward the start and a content term (the crop's frame-wise log-mel, band means
-   removed, may not drift from the start voice's), on 2.5 s crops of the training sentences (the decoder is
+   removed, may not drift from the start voice's), and in the refinement a long-term term (the crop's mean
+   log-mel toward the reference's, in the band the reference has), on 2.5 s crops of the training sentences (the decoder is
    convolutional, so a crop costs in proportion to its length); crops are spread evenly, not random,
    so enrollment is deterministic.
 5. The profile's style table is the pack's, with the offset added to every row's timbre half;
@@ -104,9 +105,15 @@ def draft_settings(steps: int, threads: int) -> InversionSettings:
     return InversionSettings(steps=steps, threads=threads, start_candidates=1)
 
 
+# The refinement also pulls the crops' long-term log-mel toward the reference's: on the seven bench speakers it kept
+# the long inversion from fitting the speaker encoder at the expense of the spectrum (docs/benchmarks.md,
+# "Refinement study"). The 4-step draft goes without it (too few steps for it to matter).
+REFINE_LONG_TERM_WEIGHT = 1.0
+
+
 def refine_settings(steps: int, threads: int) -> InversionSettings:
-    """The refinement: the draft's optimization continued."""
-    return InversionSettings(steps=steps, threads=threads, start_candidates=1)
+    """The refinement: the draft's optimization continued, with the long-term log-mel term."""
+    return InversionSettings(steps=steps, threads=threads, start_candidates=1, long_term_weight=REFINE_LONG_TERM_WEIGHT)
 
 
 @dataclass(frozen=True)
@@ -422,7 +429,8 @@ class _Optimization:
         row = torch.from_numpy(sentence.style_row)
         style = torch.cat([row[:, :TIMBRE_DIMS] + run.offset, row[:, TIMBRE_DIMS:]], dim=1)
         audio = self.decoder(torch.from_numpy(text), torch.from_numpy(f0), torch.from_numpy(energy), style)
-        shape = _shape_of_sound(self.encoder, audio, rate)
+        log_mel = _log_mel(self.encoder, audio, rate)
+        shape = _centred(log_mel)
         if index not in run.start_log_mels:
             run.start_log_mels[index] = self.inverter._start_log_mel(sentence, self.decoder, self.encoder)
         wanted = _frames_of(run.start_log_mels[index], first, sentence, len(shape))
@@ -438,7 +446,8 @@ class _Optimization:
         loss = (1 - torch.dot(embedding, self.target) + self.settings.pull_toward_start * torch.sum(run.offset ** 2)
                 + self.settings.content_weight * content)
         if self.long_term is not None:
-            mean = _log_mel(self.encoder, heard, rate).mean(dim=0)
+            # the content term's log-mel serves when the reference is full band; else the band-limited audio's
+            mean = (_log_mel(self.encoder, heard, rate) if self.band_rate else log_mel).mean(dim=0)
             loss = loss + self.settings.long_term_weight * torch.mean((mean - self.long_term) ** 2)
         if self.settings.final_learning_rate is not None:
             for group in run.optimizer.param_groups:
