@@ -154,17 +154,20 @@ class S3BlobStore:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
     def keys(self, prefix: str = "") -> Iterator[str]:
-        base = f"{self.prefix}/" if self.prefix else ""
-        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=base + prefix):
-            for item in page.get("Contents", []):
-                yield item["Key"][len(base):]
+        for key, _ in self._listing(prefix):
+            yield key
 
     def keys_older_than(self, prefix: str, cutoff: datetime) -> Iterator[str]:
+        for key, modified in self._listing(prefix):
+            if modified < cutoff:
+                yield key
+
+    def _listing(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        """(key, last modified) of every object under the prefix."""
         base = f"{self.prefix}/" if self.prefix else ""
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=base + prefix):
             for item in page.get("Contents", []):
-                if item["LastModified"] < cutoff:
-                    yield item["Key"][len(base):]
+                yield item["Key"][len(base):], item["LastModified"]
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:

@@ -16,9 +16,10 @@ from soundclone.speech.engine import load_engine
 from soundclone.speech.kokoro import model as kokoro_model
 from soundclone.speech.kokoro.differentiable import ANGLE_DIVISION, shared_decoder
 from soundclone.speech.kokoro.engine import KokoroEngine
+from soundclone.speech.kokoro.inversion import _log_mel as decoder_log_mel
 from soundclone.speech.kokoro.inversion import (
     MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, START_PACKS, TIMBRE_DIMS, InversionSettings, StyleInverter,
-    _crop, _frames_of, _pitch_shift, _scheduled_rate, _shape_of_sound, _start_log_mel_key, shipped_pack_embeddings,
+    _crop, _frames_of, _centred, _pitch_shift, _scheduled_rate, _start_log_mel_key, shipped_pack_embeddings,
 )
 from soundclone.speech.profile import VoiceProfile
 from soundclone.speech.speaker_encoder import cosine, shared_encoder
@@ -99,7 +100,7 @@ def test_the_content_term_hears_a_changed_voice_not_the_cut_into_crops(kokoro, t
 
     def change(style_row: np.ndarray) -> float:
         with torch.no_grad():
-            shape = _shape_of_sound(encoder, decoder(*crop, torch.from_numpy(style_row)), kokoro.sample_rate)
+            shape = _centred(decoder_log_mel(encoder, decoder(*crop, torch.from_numpy(style_row)), kokoro.sample_rate))
         wanted = _frames_of(whole, first, training, len(shape))
         shared = min(len(shape), len(wanted))
         return float(torch.mean((shape[:shared] - wanted[:shared]) ** 2))

@@ -510,13 +510,9 @@ def _at_output_level(audio):  # noqa: ANN001, ANN202
     return audio * (OUTPUT_RMS / torch.sqrt(torch.mean(audio ** 2) + 1e-9))
 
 
-def _shape_of_sound(encoder, audio, rate: int):  # noqa: ANN001, ANN202
-    """Log-mel frames with each band's mean over time removed: what is said and how, without the long-term
-    colour that the speaker's timbre and the equalizer change anyway."""
-    return _centred(_log_mel(encoder, audio, rate))
-
-
 def _centred(log_mel):  # noqa: ANN001, ANN202
+    """Log-mel frames with each band's mean over time removed: what is said and how (the content term), without
+    the long-term colour that the speaker's timbre and the equalizer change anyway."""
     return log_mel - log_mel.mean(dim=0, keepdim=True)
 
 
