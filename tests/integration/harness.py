@@ -118,8 +118,12 @@ class Service:
         self.api = None
 
     def stop(self) -> None:
-        for process in [self.api, *self.workers]:
-            _stop(process)
+        """Every process asked to stop at once, then waited for (each finishes what it holds in its own time)."""
+        processes = [p for p in (self.api, *self.workers) if p is not None and p.poll() is None]
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        for process in processes:
+            _wait_stopped(process)
 
     def _spawn(self, command: str, log_name: str) -> subprocess.Popen:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -145,6 +149,10 @@ def _stop(process: subprocess.Popen | None) -> None:
     if process is None or process.poll() is not None:
         return
     process.send_signal(signal.SIGINT)
+    _wait_stopped(process)
+
+
+def _wait_stopped(process: subprocess.Popen) -> None:
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:

@@ -9,7 +9,7 @@ import pytest
 import srt
 
 from soundclone.api.soundclone.translate import DEFAULT_PREVIEW_TEXT
-from tests.integration.harness import poll, running
+from tests.integration.harness import poll
 
 pytestmark = pytest.mark.slow
 PREFIX = "/api/open-api/v1"
@@ -18,9 +18,8 @@ BALANCE = 50_000_000
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory, model_dir):
-    with running(tmp_path_factory.mktemp("e2e") / "data", model_dir) as service:
-        yield service
+def service(shared_service):
+    return shared_service
 
 
 @pytest.fixture(scope="module")

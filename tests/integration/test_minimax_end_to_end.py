@@ -17,7 +17,7 @@ import pytest
 from soundclone.media.watermark import detect
 from tests.conftest import REFERENCE_WAV, SPEECH_DIR
 from soundclone.settings import parse_watermark_keys
-from tests.integration.harness import WATERMARK_KEYS, running
+from tests.integration.harness import WATERMARK_KEYS
 
 pytestmark = pytest.mark.slow
 VOICE = "TestVoice01"
@@ -26,9 +26,8 @@ PROMPT_TEXT = "Unless to be rather cold hearted and rather selfish is to be ill 
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory, model_dir):
-    with running(tmp_path_factory.mktemp("minimax") / "data", model_dir) as service:
-        yield service
+def service(shared_service):
+    return shared_service
 
 
 @pytest.fixture(scope="module")

@@ -79,11 +79,13 @@ def test_one_chunk_per_sentence_at_24k_with_ordered_words(engine, voice):
 
 def test_pack_choice_baseline_makes_a_usable_profile_close_to_the_reference(engine):
     samples, rate = sf.read(REFERENCE_WAV, dtype="float32")
-    # the five Japanese packs: choosing among all 54 would first have every pack speak (minutes; bench/quality.py does)
-    japanese = replace(engine, packs={name: pack for name, pack in engine.packs.items() if name.startswith("j")})
+    # three Japanese packs, one of them male: choosing among all 54 would first have every pack speak (minutes;
+    # bench/quality.py does), and each more pack costs a few seconds here
+    chosen = ("jf_alpha", "jm_kumo", "jf_nezumi")
+    japanese = replace(engine, packs={name: engine.packs[name] for name in chosen})
     profile = japanese.enroll_by_pack_choice(samples, rate)
     restored = VoiceProfile.from_bytes(profile.to_bytes())
-    assert restored.details["packs"][0] == "jm_kumo"  # the one male pack among them, for a male reader
+    assert restored.details["packs"][0] == "jm_kumo"  # the male pack among them, for a male reader
     _, audio = speak(engine, restored)
     assert len(audio) > 24_000
     assert restored.details["similarity"] >= max(restored.details["pack_similarity"].values())
