@@ -282,6 +282,11 @@ def keys_revoke(prefix: str) -> None:
     settings = _settings()
     with transaction(_sessions(settings)) as session:
         count = accounts.revoke_key(session, prefix=prefix, now=utc_now())
+    if count:
+        from soundclone.store.bus import KEYS_CHANNEL
+        from soundclone.store.queue import bus_for
+
+        bus_for(settings).publish(KEYS_CHANNEL)   # every API replica forgets the keys it remembers
     click.echo(f"revoked {count} key(s)")
     if not count:
         sys.exit(1)

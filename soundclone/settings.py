@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     sync_timeout_s: float = 300.0
     characters_per_minute: int = 100_000
     rate_limit_per_minute: int = 120
+    # how long a replica remembers a checked key (revocations reach every replica at once over the bus; this bounds
+    # the delay when a notification is lost); 0 checks the database on every request
+    key_cache_s: float = Field(30.0, ge=0)
+    # how often a replica adds its requests to the shared per-minute count (api/auth.py)
+    rate_count_flush_s: float = Field(1.0, gt=0)
     max_tasks_in_flight: int = 50
 
     # the name a consent phrase gives the one who may use the voice (GET /v1/audio/consent_phrases)

@@ -7,6 +7,7 @@ Each dialect is a package under `soundclone.api` with the same face: `all_router
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry
 
 from soundclone.api import account, console, files, minimax, observe, openai, provenance, soundclone
+from soundclone.api.auth import KeyCache, RequestCounter
 from soundclone.api.limits import BodySizeLimit
 from soundclone.api.observe import Observe
 from soundclone.api.openai import wire as openai_wire
@@ -67,15 +69,25 @@ task is accepted and refunded once if it fails.
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue | None = None) -> FastAPI:
+    queue = queue or create_queue(settings)
     state = ApiState(
         settings=settings,
         sessions=make_sessionmaker(make_engine(settings.resolved_database_url)),
-        queue=queue or create_queue(settings),
+        queue=queue,
         blobs=create_blob_store(settings.blob_url, settings.blob_dir),
         signer=FileSigner(settings.secret_key, settings.resolved_public_base_url, settings.file_url_ttl_s),
         clock=clock,
+        keys=KeyCache(queue.bus, settings.key_cache_s),
+        requests=RequestCounter(settings.rate_count_flush_s),
     )
-    app = FastAPI(title="soundclone", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202, ARG001
+        yield
+        state.keys.close()
+
+    app = FastAPI(title="soundclone", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  lifespan=lifespan)
     app.state.soundclone = state
     for dialect in DIALECTS:
         for router in dialect.all_routers():

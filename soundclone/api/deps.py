@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 import anyio
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
 
+from soundclone.api.auth import Caller, Flush
 from soundclone.api.state import ApiState
 from soundclone.core.submission import rate_window, seconds_left_in_window
 from soundclone.domain.errors import ErrorKind, ServiceError
@@ -23,12 +23,6 @@ def get_state(request: Request) -> ApiState:
 
 
 StateDep = Annotated[ApiState, Depends(get_state)]
-
-
-@dataclass(frozen=True)
-class Caller:
-    account_id: int
-    key_id: int
 
 
 # Work of a few statements (authenticating, accepting a task, reading one back) runs in a small thread pool of
@@ -52,28 +46,44 @@ async def short_work(function, *args):  # noqa: ANN001, ANN002, ANN201
 
 
 async def get_caller(request: Request, state: StateDep) -> Caller:
-    """Authenticate the Bearer key and count the request against its per-minute limit."""
-    return await short_work(authenticate, state, bearer_key(request))
-
-
-def authenticate(state: ApiState, presented: str) -> Caller:
-    window = rate_window(state.clock())
-    with transaction(state.sessions) as session:
-        counted = ratelimits.hit_by_key(session, key_hash=accounts.hash_key(presented), window_start=window)
-        if counted is None:   # the key's first request this minute, or no such key
-            key = accounts.active_key(session, key=presented)
-            if key is None:
-                raise ServiceError(ErrorKind.UNAUTHORIZED, "invalid or revoked API key")
-            counted = key.id, key.account_id, ratelimits.hit(session, key_id=key.id, window_start=window)
-        key_id, account_id, count = counted
-        caller = Caller(account_id=account_id, key_id=key_id)
+    """Authenticate the Bearer key and count the request against its per-minute limit; the key's check and the
+    count are in memory while the replica remembers the key (api/auth.py)."""
+    presented = bearer_key(request)
+    now = state.clock()
+    caller = state.keys.get(presented, now)
+    if caller is None:
+        generation = state.keys.generation
+        caller = await short_work(look_up_key, state, presented)
+        state.keys.put(presented, caller, now, generation=generation)
+    window = rate_window(now)
+    count, flush = state.requests.hit(caller.key_id, window, now.timestamp())
+    if flush is not None:
+        count = await short_work(add_requests, state, flush)
     if count > state.settings.rate_limit_per_minute:
         raise ServiceError(
             ErrorKind.RATE_LIMITED,
             f"rate limit exceeded: at most {state.settings.rate_limit_per_minute} requests per minute per key",
-            retry_after_s=seconds_left_in_window(state.clock()),
+            retry_after_s=seconds_left_in_window(now),
         )
     return caller
+
+
+def look_up_key(state: ApiState, presented: str) -> Caller:
+    with transaction(state.sessions) as session:
+        key = accounts.active_key(session, key=presented)
+        if key is None:
+            raise ServiceError(ErrorKind.UNAUTHORIZED, "invalid or revoked API key")
+        return Caller(account_id=key.account_id, key_id=key.id)
+
+
+def add_requests(state: ApiState, flush: Flush) -> int:
+    try:
+        with transaction(state.sessions) as session:
+            total = ratelimits.add(session, key_id=flush.key_id, window_start=flush.window_start, count=flush.count)
+    except Exception:
+        state.requests.restore(flush)
+        raise
+    return state.requests.settle(flush, total)
 
 
 def bearer_key(request: Request) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from soundclone.api.auth import KeyCache, RequestCounter
 from soundclone.api.signing import FileSigner
 from soundclone.clock import Clock
 from soundclone.store.bus import Bus
@@ -22,6 +23,8 @@ class ApiState:
     blobs: BlobStore
     signer: FileSigner
     clock: Clock
+    keys: KeyCache
+    requests: RequestCounter
 
     @property
     def bus(self) -> Bus:

@@ -26,6 +26,7 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 QUEUE_CHANNEL = "queue"
+KEYS_CHANNEL = "keys"      # "an API key was revoked": replicas forget the keys they remember
 MAX_MESSAGE_BYTES = 1024
 SEPARATOR = "\n"
 

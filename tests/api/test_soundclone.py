@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -7,7 +11,7 @@ from soundclone.api.soundclone.translate import DEFAULT_PREVIEW_TEXT
 from soundclone.domain.pricing import AUDIO_CHARS, AUDIO_VOICE, CLONE_CHARS, per_10k_chars
 from soundclone.store import accounts, tasks, voices
 from soundclone.store.db import transaction
-from tests.conftest import make_customer
+from tests.conftest import ROOT, make_customer
 
 CLONE = {"fileUrl": "https://example.com/voice.mp3"}
 
@@ -55,11 +59,33 @@ def test_missing_or_bad_key(client, headers, message):
     assert response.status_code == 401 and response.json()["code"] == 40100 and message in response.json()["msg"]
 
 
-def test_revoked_key_stops_working_at_once(client, sessions, customer, clock):
+def test_a_key_revoked_with_the_cli_stops_working_at_once(client, settings, sessions, customer):
+    """The API remembers checked keys (api/auth.py); `soundclone keys revoke` tells every replica to forget them."""
     assert client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code == 404
+    assert client.app.state.soundclone.keys.listening(timeout=5)
+    assert client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code == 404   # remembered
     with transaction(sessions) as session:
         [key] = accounts.list_keys(session, account_id=customer.account_id)
+    env = {**os.environ, "SOUNDCLONE_DATA_DIR": str(settings.data_dir)}
+    revoked = subprocess.run([sys.executable, "-m", "soundclone", "keys", "revoke", key.prefix], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert revoked.returncode == 0 and "revoked 1 key" in revoked.stdout, revoked.stderr
+    deadline = time.monotonic() + 1.0       # the notification crosses processes; not the cache's 30 s
+    while client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code != 401:
+        assert time.monotonic() < deadline, "the revoked key still works"
+        time.sleep(0.02)
+
+
+def test_a_revocation_whose_notification_is_lost_applies_once_the_key_is_checked_again(client, settings, sessions,
+                                                                                         customer, clock):
+    assert client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code == 404
+    assert client.app.state.soundclone.keys.listening(timeout=5)
+    assert client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code == 404   # remembered
+    with transaction(sessions) as session:      # revoked in the database, nobody told
+        [key] = accounts.list_keys(session, account_id=customer.account_id)
         accounts.revoke_key(session, prefix=key.prefix, now=clock())
+    assert client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code == 404
+    clock.advance(seconds=settings.key_cache_s)
     assert client.get(f"{PREFIXES[0]}/audios/audio_x", headers=customer.headers).status_code == 401
 
 

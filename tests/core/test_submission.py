@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from soundclone.api.auth import KeyCache, RequestCounter
 from soundclone.api.state import ApiState
 from soundclone.core import submission
 from soundclone.domain.errors import ErrorKind, ServiceError
@@ -19,8 +20,9 @@ from tests.conftest import make_customer
 
 @pytest.fixture
 def state(settings, sessions, clock):
-    return ApiState(settings=settings, sessions=sessions, queue=create_queue(settings), blobs=None, signer=None,
-                    clock=clock)
+    queue = create_queue(settings)
+    return ApiState(settings=settings, sessions=sessions, queue=queue, blobs=None, signer=None, clock=clock,
+                    keys=KeyCache(queue.bus, 0), requests=RequestCounter(1.0))
 
 
 def speech(voice: str = "jm_kumo", characters: int = 5) -> SpeechRequest:
