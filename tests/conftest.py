@@ -76,3 +76,13 @@ def make_customer(sessions, *, balance: int, now: datetime | None = None) -> Cus
             accounts.top_up(session, account_id=account.id, amount=balance, now=now)
         key = accounts.create_key(session, account_id=account.id, now=now)
     return Customer(account.id, key.key)
+
+
+@pytest.fixture(scope="session")
+def shared_service(tmp_path_factory):
+    """One API and one worker for the dialects' end-to-end modules and the media fuzz through the service, each on
+    accounts of its own (starting a service costs ~25 s, and stopping one ~10 s, on 2 cores)."""
+    from tests.integration.harness import running
+
+    with running(tmp_path_factory.mktemp("shared") / "data", MODEL_DIR) as service:
+        yield service

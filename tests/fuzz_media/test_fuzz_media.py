@@ -29,10 +29,10 @@ def test_a_fuzz_case_decodes_or_is_refused_cleanly(case):
 
 
 @pytest.mark.slow
-def test_a_share_of_the_fuzz_through_a_real_api_and_worker():
+def test_a_share_of_the_fuzz_through_a_real_api_and_worker(shared_service):
     from tests.fuzz_media.through_service import run_cases
 
     cases = share()[::CASES_PER_FAMILY]   # one case of each family
-    outcomes = run_cases(cases)
+    outcomes = run_cases(cases, on=shared_service)
     assert len(outcomes) == 2 * len(cases)
     assert [(o.entrance, o.name, o.problem) for o in outcomes if o.problem] == []

@@ -61,14 +61,25 @@ def service(folder: Path) -> Iterator[tuple[Service, FileServer, str]]:
         running.stop()
 
 
-def run_cases(cases: Sequence[Case]) -> list[HttpOutcome]:
-    with tempfile.TemporaryDirectory(prefix="fuzz-http-") as tmp, service(Path(tmp)) as (running, files, key):
-        headers = {"Authorization": f"Bearer {key}"}
+def run_cases(cases: Sequence[Case], on: Service | None = None) -> list[HttpOutcome]:
+    """Each case uploaded and cloned from a URL, through a service of its own or through `on` (a running one that
+    allows private URLs), on an account of its own."""
+    with tempfile.TemporaryDirectory(prefix="fuzz-http-") as tmp:
+        if on is None:
+            with service(Path(tmp)) as (running, files, key):
+                return _run(cases, running, files, key, Path(tmp) / "served")
         served = Path(tmp) / "served"
-        with httpx.Client(base_url=running.base_url, headers=headers, timeout=120) as client:
-            outcomes = [_upload(client, case) for case in cases]
-            for start in range(0, len(cases), BATCH):
-                outcomes += _clones(client, files, served, cases[start:start + BATCH], start)
+        served.mkdir()
+        with FileServer(served) as files:
+            return _run(cases, on, files, on.new_key(BALANCE)[1], served)
+
+
+def _run(cases: Sequence[Case], running: Service, files: FileServer, key: str, served: Path) -> list[HttpOutcome]:
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=running.base_url, headers=headers, timeout=120) as client:
+        outcomes = [_upload(client, case) for case in cases]
+        for start in range(0, len(cases), BATCH):
+            outcomes += _clones(client, files, served, cases[start:start + BATCH], start)
     return outcomes
 
 

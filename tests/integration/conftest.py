@@ -4,7 +4,7 @@ import av
 import pytest
 
 from tests.conftest import MODEL_DIR, REFERENCE_WAV, SPEECH_DIR
-from tests.integration.harness import FileServer, running
+from tests.integration.harness import FileServer
 
 SHORT_CLIP = "sense_and_sensibility_01_austen_64kb-0870.wav"  # 7.1 s: too little speech to clone
 
@@ -43,10 +43,3 @@ def file_server(media_dir):
 def model_dir():
     return MODEL_DIR
 
-
-@pytest.fixture(scope="session")
-def shared_service(tmp_path_factory, model_dir):
-    """One API and one worker for the dialects' end-to-end modules, each on accounts of its own (starting a
-    service costs ~25 s, and stopping one ~10 s, on 2 cores)."""
-    with running(tmp_path_factory.mktemp("dialects") / "data", model_dir) as service:
-        yield service

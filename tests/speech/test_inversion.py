@@ -232,10 +232,10 @@ def test_the_shipped_pack_embeddings_are_what_the_packs_give_today(kokoro, monke
     inverter = StyleInverter(kokoro)
     monkeypatch.setattr(inverter, "compute_pack_embeddings", lambda *_: pytest.fail("computed, not read"))
     assert inverter.pack_embeddings() == {name: shipped[name] for name in START_PACKS}
-    two = replace(kokoro, packs={name: kokoro.packs[name] for name in ("af_heart", "jm_kumo")})
-    assert shipped_pack_embeddings(two.packs) is None                    # made from other packs: not used
-    for name, vector in StyleInverter(two).compute_pack_embeddings().items():
-        assert cosine(np.array(vector), np.array(shipped[name])) > 0.995
+    one = replace(kokoro, packs={"jm_kumo": kokoro.packs["jm_kumo"]})
+    assert shipped_pack_embeddings(one.packs) is None                    # made from other packs: not used
+    computed = StyleInverter(one).compute_pack_embeddings()
+    assert set(computed) == {"jm_kumo"} and cosine(np.array(computed["jm_kumo"]), np.array(shipped["jm_kumo"])) > 0.995
 
 
 def test_a_torn_pack_embedding_cache_is_computed_again_not_fatal(kokoro):
