@@ -21,12 +21,8 @@ def add(session: Session, *, key_id: int, window_start: int, count: int) -> int:
     """Add requests to the key's window (opening it if need be); return the window's total across replicas."""
     total = core(session).execute(_ADD, {"key": key_id, "window": window_start, "adding": count}).scalar_one_or_none()
     if total is None:
-        try:
-            with session.begin_nested():
-                session.add(RateWindow(key_id=key_id, window_start=window_start, count=count, characters=0))
-        except IntegrityError:  # another replica opened the window first
-            return add(session, key_id=key_id, window_start=window_start, count=count)
-        return count
+        open_window(session, key_id=key_id, window_start=window_start)
+        total = core(session).execute(_ADD, {"key": key_id, "window": window_start, "adding": count}).scalar_one()
     return total
 
 
