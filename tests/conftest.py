@@ -81,8 +81,10 @@ def make_customer(sessions, *, balance: int, now: datetime | None = None) -> Cus
 @pytest.fixture(scope="session")
 def shared_service(tmp_path_factory):
     """One API and one worker for the dialects' end-to-end modules and the media fuzz through the service, each on
-    accounts of its own (starting a service costs ~25 s, and stopping one ~10 s, on 2 cores)."""
+    accounts of its own (starting a service costs ~25 s, and stopping one ~10 s, on 2 cores). No background
+    refinement: tests/integration/test_refinement.py has its own, and here each clone's refinement child would
+    compete for the 2 cores with the tests that follow, until the session ends."""
     from tests.integration.harness import running
 
-    with running(tmp_path_factory.mktemp("shared") / "data", MODEL_DIR) as service:
+    with running(tmp_path_factory.mktemp("shared") / "data", MODEL_DIR, {"SOUNDCLONE_REFINE_STEPS": "0"}) as service:
         yield service
