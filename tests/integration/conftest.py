@@ -42,4 +42,3 @@ def file_server(media_dir):
 @pytest.fixture(scope="session")
 def model_dir():
     return MODEL_DIR
-
