@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     key_cache_s: float = Field(30.0, ge=0)
     # how often a replica adds its requests to the shared per-minute count (api/auth.py)
     rate_count_flush_s: float = Field(1.0, gt=0)
+    # threads for the API's short database work (api/deps.py); unset: 1 on SQLite, whose writes take turns anyway,
+    # 4 on a database server, where round trips wait on the network
+    short_work_threads: int | None = Field(None, ge=1, le=64)
     max_tasks_in_flight: int = 50
 
     # the name a consent phrase gives the one who may use the voice (GET /v1/audio/consent_phrases)
@@ -98,6 +101,12 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'soundclone.db').resolve()}"
+
+    @property
+    def resolved_short_work_threads(self) -> int:
+        if self.short_work_threads is not None:
+            return self.short_work_threads
+        return 1 if self.resolved_database_url.startswith("sqlite") else 4
 
     @property
     def resolved_public_base_url(self) -> str:

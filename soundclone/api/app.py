@@ -1,7 +1,7 @@
 """The FastAPI application: create_app(settings) builds everything once; no globals.
 
 Each dialect is a package under `soundclone.api` with the same face: `all_routers()`, `owns(path)`,
-`error_response(error)` and `error_table_markdown()`. Adding a dialect is adding it to DIALECTS.
+`error_response(error)` and `error_table_markdown()`, and optionally `direct_routes()` (api/direct.py). Adding a dialect is adding it to DIALECTS.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry
 
 from soundclone.api import account, console, files, minimax, observe, openai, provenance, soundclone
 from soundclone.api.auth import KeyCache, RequestCounter
+from soundclone.api.direct import DirectRoutes
 from soundclone.api.limits import BodySizeLimit
 from soundclone.api.observe import Observe
 from soundclone.api.openai import wire as openai_wire
@@ -68,7 +69,9 @@ task is accepted and refunded once if it fails.
 """
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue | None = None) -> FastAPI:
+def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue | None = None,
+               direct: bool = True) -> FastAPI:
+    """`direct=False` leaves every request to FastAPI (tests compare the two paths)."""
     queue = queue or create_queue(settings)
     state = ApiState(
         settings=settings,
@@ -94,6 +97,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
             app.include_router(router)
     app.include_router(files.router)
     console.install(app)
+    if direct:
+        app.add_middleware(DirectRoutes, state=state, render=render_error,
+                           routes=[route for dialect in DIALECTS for route in getattr(dialect, "direct_routes", tuple)()])
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, render=render_error,
         larger={UPLOAD_PATH: settings.max_upload_bytes,

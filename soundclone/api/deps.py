@@ -26,39 +26,43 @@ StateDep = Annotated[ApiState, Depends(get_state)]
 
 
 # Work of a few statements (authenticating, accepting a task, reading one back) runs in a small thread pool of
-# its own. In the default pool of 40 threads, 50 concurrent clients kept ~40 threads runnable at once, and their
-# contention for the GIL cost more CPU than the work: submit-and-poll at 50 connections went from 195 to 275
-# requests/s and from 5.8 to 3.9 ms of CPU per request with 4 threads here (2 and 8 were both worse;
-# docs/benchmarks.md, "API path"). Calls that wait (a synchronous synthesis, a stream, a clone) stay in the
-# default pool, so they never hold these threads.
-SHORT_WORK_THREADS = 4
+# its own (SOUNDCLONE_SHORT_WORK_THREADS). In the default pool of 40 threads, 50 concurrent clients kept ~40 threads
+# runnable at once, and their contention for the GIL cost more CPU than the work: submit-and-poll at 50 connections
+# went from 195 to 275 requests/s and from 5.8 to 3.9 ms of CPU per request with 4 threads. On SQLite, whose
+# writes take turns anyway, one thread costs less again (2.35 -> 1.92 ms of CPU per request); on PostgreSQL four
+# keep round trips overlapping (docs/benchmarks.md, "API path"). Calls that wait (a synchronous synthesis, a
+# stream, a clone) stay in the default pool, so they never hold these threads.
 _SHORT_WORK_LIMITER: RunVar[anyio.CapacityLimiter] = RunVar("soundclone_short_work")
 
 
-async def short_work(function, *args):  # noqa: ANN001, ANN002, ANN201
+async def short_work(state: ApiState, function, *args):  # noqa: ANN001, ANN002, ANN201
     """Run `function(*args)`, a few database statements and no waiting, in the short-work pool."""
     try:
         limiter = _SHORT_WORK_LIMITER.get()
     except LookupError:   # the first call on this event loop
-        limiter = anyio.CapacityLimiter(SHORT_WORK_THREADS)
+        limiter = anyio.CapacityLimiter(state.settings.resolved_short_work_threads)
         _SHORT_WORK_LIMITER.set(limiter)
     return await anyio.to_thread.run_sync(function, *args, limiter=limiter)
 
 
 async def get_caller(request: Request, state: StateDep) -> Caller:
+    return await authenticate(state, request.headers.get("authorization", ""))
+
+
+async def authenticate(state: ApiState, authorization: str) -> Caller:
     """Authenticate the Bearer key and count the request against its per-minute limit; the key's check and the
     count are in memory while the replica remembers the key (api/auth.py)."""
-    presented = bearer_key(request)
+    presented = bearer_key(authorization)
     now = state.clock()
     caller = state.keys.get(presented, now)
     if caller is None:
         generation = state.keys.generation
-        caller = await short_work(look_up_key, state, presented)
+        caller = await short_work(state, look_up_key, state, presented)
         state.keys.put(presented, caller, now, generation=generation)
     window = rate_window(now)
     count, flush = state.requests.hit(caller.key_id, window, now.timestamp())
     if flush is not None:
-        count = await short_work(add_requests, state, flush)
+        count = await short_work(state, add_requests, state, flush)
     if count > state.settings.rate_limit_per_minute:
         raise ServiceError(
             ErrorKind.RATE_LIMITED,
@@ -86,8 +90,7 @@ def add_requests(state: ApiState, flush: Flush) -> int:
     return state.requests.settle(flush, total)
 
 
-def bearer_key(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def bearer_key(header: str) -> str:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != BEARER or not key.strip():
         raise ServiceError(ErrorKind.UNAUTHORIZED, "missing API key: send the header 'Authorization: Bearer <key>'")

@@ -13,14 +13,16 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
 
 from soundclone.api.deps import Caller, CallerDep, StateDep, short_work
+from soundclone.api.direct import Defer, DirectRoute, Incoming
 from soundclone.api.minimax import rules as mm
 from soundclone.api.minimax import translate, uploads
 from soundclone.api.minimax.errors import base_resp, error_body
 from soundclone.api.minimax.views import FILE_URL_TTL_S, audio_reply, clone_reply, file_object, stream_events
 from soundclone.api.minimax.voices import ALIASES, SEX_OF
-from soundclone.api.minimax.wire import AsyncBody, DeleteFileBody, QueryId64, T2ABody, VoiceCloneBody, VoiceTypeBody
+from soundclone.api.minimax.wire import INT64_MAX, AsyncBody, DeleteFileBody, QueryId64, T2ABody, VoiceCloneBody, VoiceTypeBody
 from soundclone.api.state import ApiState
 from soundclone.core import submission
 from soundclone.core import tasks as core_tasks
@@ -165,7 +167,11 @@ def t2a_v2(body: T2ABody, state: StateDep, caller: CallerDep):  # noqa: ANN201
 
 @router.post("/t2a_async_v2", summary="Long text to audio, as a task")
 async def t2a_async_v2(body: AsyncBody, state: StateDep, caller: CallerDep) -> dict:
-    return await short_work(_t2a_async_v2, body, state, caller)   # accepting a task: short work (api/deps.py)
+    return await accept_async(state, caller, body)
+
+
+async def accept_async(state: ApiState, caller: Caller, body: AsyncBody) -> dict:
+    return await short_work(state, _t2a_async_v2, body, state, caller)   # accepting a task: short work (api/deps.py)
 
 
 def _t2a_async_v2(body: AsyncBody, state: ApiState, caller: Caller) -> dict:
@@ -178,7 +184,11 @@ def _t2a_async_v2(body: AsyncBody, state: ApiState, caller: Caller) -> dict:
 
 @router.get("/query/t2a_async_query_v2", summary="State of an async text-to-audio task")
 async def t2a_async_query(task_id: QueryId64, state: StateDep, caller: CallerDep) -> dict:
-    return await short_work(_t2a_async_query, task_id, state, caller)
+    return await query_async(state, caller, task_id)
+
+
+async def query_async(state: ApiState, caller: Caller, task_id: int) -> dict:
+    return await short_work(state, _t2a_async_query, task_id, state, caller)
 
 
 def _t2a_async_query(task_id: int, state: ApiState, caller: Caller) -> dict:
@@ -189,6 +199,29 @@ def _t2a_async_query(task_id: int, state: ApiState, caller: Caller) -> dict:
     if task.failure is not None:
         reply["base_resp"] = error_body(task.failure)["base_resp"]
     return reply
+
+
+# The two routes a client polling async tasks calls most are also answered directly (api/direct.py); a request
+# that does not parse as they expect goes on to the FastAPI routes above and their validation errors.
+
+def _async_body(incoming: Incoming) -> AsyncBody:
+    try:
+        return AsyncBody.model_validate(incoming.json())
+    except ValidationError:
+        raise Defer() from None
+
+
+def _task_id(incoming: Incoming) -> int:
+    text = incoming.single("task_id")
+    if not (text.isascii() and text.isdigit()) or int(text) > INT64_MAX:
+        raise Defer()
+    return int(text)
+
+
+DIRECT_ROUTES = (
+    DirectRoute("POST", PREFIX + "/t2a_async_v2", _async_body, accept_async),
+    DirectRoute("GET", PREFIX + "/query/t2a_async_query_v2", _task_id, query_async),
+)
 
 
 def _async_text(state: ApiState, account_id: int, body: AsyncBody) -> str:

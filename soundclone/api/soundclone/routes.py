@@ -95,7 +95,7 @@ def build_router(prefix: str) -> APIRouter:
 
     @router.post("/soundCloning/clones", response_model=TaskEnvelope, summary="Submit a clone preview task")
     async def create_clone(body: CloneBody, state: StateDep, caller: CallerDep) -> dict:
-        return await short_work(_create_clone, body, state, caller)
+        return await short_work(state, _create_clone, body, state, caller)
 
     def _create_clone(body: CloneBody, state: ApiState, caller: Caller) -> dict:
         order = clone_order(
@@ -109,7 +109,7 @@ def build_router(prefix: str) -> APIRouter:
 
     @router.post("/soundCloning/audios", response_model=TaskEnvelope, summary="Submit an audio generation task")
     async def create_audio(body: AudioBody, state: StateDep, caller: CallerDep) -> dict:
-        return await short_work(_create_audio, body, state, caller)
+        return await short_work(state, _create_audio, body, state, caller)
 
     def _create_audio(body: AudioBody, state: ApiState, caller: Caller) -> dict:
         order = audio_order(
@@ -124,7 +124,7 @@ def build_router(prefix: str) -> APIRouter:
 
     @router.get("/audios/{task_id}", response_model=TaskEnvelope, summary="Query a clone or audio task")
     async def get_task(task_id: str, state: StateDep, caller: CallerDep) -> dict:
-        return await short_work(_get_task, task_id, state, caller)
+        return await short_work(state, _get_task, task_id, state, caller)
 
     def _get_task(task_id: str, state: ApiState, caller: Caller) -> dict:
         return _envelope(state, find_task(state, account_id=caller.account_id, task_id=task_id, kinds=SOUNDCLONE_KINDS))
