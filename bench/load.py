@@ -42,6 +42,20 @@ SCRIPT = ROOT / "bench" / "load_submit_poll.lua"
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+# N accounts with a key each, in the service's database (argv[1] = N); the keys are printed, one per line.
+MAKE_KEYS = """
+import sys
+from soundclone.clock import utc_now
+from soundclone.settings import Settings
+from soundclone.store import accounts
+from soundclone.store.db import make_engine, make_sessionmaker, transaction
+sessions = make_sessionmaker(make_engine(Settings().resolved_database_url))
+with transaction(sessions) as session:
+    for n in range(int(sys.argv[1])):
+        account = accounts.create_account(session, name=f"load-{n}", now=utc_now())
+        accounts.top_up(session, account_id=account.id, amount=10**15, now=utc_now())
+        print(accounts.create_key(session, account_id=account.id, now=utc_now()).key)
+"""
 
 
 def cpu_seconds(pid: int) -> float:
@@ -118,9 +132,8 @@ def run_backend(name: str, args: argparse.Namespace, scratch: Path) -> list[tupl
     try:
         subprocess.run([sys.executable, "-m", "soundclone", "migrate"], env=env, cwd=source, check=True,
                        capture_output=True)
-        lines = subprocess.run([sys.executable, "-m", "soundclone", "keys", "create", "--balance", str(10**15)],
-                               env=env, cwd=source, check=True, capture_output=True, text=True).stdout.splitlines()
-        key = lines[-1].strip()
+        keys = subprocess.run([sys.executable, "-c", MAKE_KEYS, str(args.keys)], env=env, cwd=source, check=True,
+                              capture_output=True, text=True).stdout.split()
         argv = [sys.executable, "-m", "soundclone", "serve"]
         profile_out = scratch / f"profile-{name}.txt"
         if args.profile:
@@ -138,7 +151,7 @@ def run_backend(name: str, args: argparse.Namespace, scratch: Path) -> list[tupl
             if time.monotonic() > deadline:
                 raise TimeoutError("the API did not start")
             time.sleep(0.2)
-        wrk_env = {**os.environ, "LOAD_KEY": key}
+        wrk_env = {**os.environ, "LOAD_KEYS": " ".join(keys)}
         common = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, env=wrk_env,
                       server_pid=api.pid)
         wrk(base + "/healthz", **{**common, "seconds": 3}, script=None)                       # warm-up
@@ -166,7 +179,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads (one is plenty; see its CPU column)")
+    parser.add_argument("--threads", type=int, default=50,
+                        help="wrk threads: one per connection by default, so each client is one account (--keys)")
+    parser.add_argument("--keys", type=int, default=50,
+                        help="accounts (one key each), dealt round wrk's threads: 50 clients are 50 accounts")
     parser.add_argument("--rounds", type=int, default=1, help="bare then submit+poll, this many times")
     parser.add_argument("--backends", default="embedded,scaleout")
     parser.add_argument("--source", help="serve this source tree instead (e.g. an older release, for a baseline)")
@@ -179,7 +195,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="soundclone-load-") as tmp:
         for name in args.backends.split(","):
             rows += run_backend(name, args, Path(tmp))
-    print(f"\n{args.connections} connections, {args.seconds} s per run, one API process (uvicorn); "
+    print(f"\n{args.connections} connections, {args.keys} accounts, {args.seconds} s per run, one API process (uvicorn); "
           f"wrk CPU is the load generator's own CPU time per second of the run")
     print("API CPU ms/req: the API process's CPU time per request (robust to a busy machine); cost ratio: bare's "
           "CPU per request over submit+poll's")

@@ -1,7 +1,12 @@
 -- wrk script for bench/load.py: MiniMax t2a_async_v2 submits and t2a_async_query_v2 polls, alternating.
 -- Each submit's task id joins its thread's list of ids to poll; the next request polls one when there is one,
--- so about half the requests are submits and half polls. Answers that are not MiniMax successes are counted.
-local key = os.getenv("LOAD_KEY")
+-- so about half the requests are submits and half polls. Each wrk thread uses one account's key (LOAD_KEYS, one per
+-- account, dealt round the threads), so a thread polls only its own account's tasks; with as many threads as
+-- connections, each client is an account. Answers that are not MiniMax successes are counted.
+local keys = {}
+for key in string.gmatch(os.getenv("LOAD_KEYS"), "%S+") do
+  table.insert(keys, key)
+end
 local text = os.getenv("LOAD_TEXT") or "Hello, how are you today?"
 local submit_body = '{"model":"speech-02-turbo","text":"' .. text .. '","voice_setting":{"voice_id":"af_heart"}}'
 local threads = {}
@@ -10,6 +15,7 @@ submits, polls, refused = 0, 0, 0   -- globals: done() reads them from each thre
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("key", keys[(#threads - 1) % #keys + 1])
 end
 
 function init(args)
