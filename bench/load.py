@@ -123,6 +123,7 @@ def backend_env(name: str, data_dir: Path) -> tuple[dict, callable]:
 
 def run_backend(name: str, args: argparse.Namespace, scratch: Path) -> list[tuple]:
     env, cleanup = backend_env(name, scratch / name)
+    env.update(setting.split("=", 1) for setting in args.setting)
     source = Path(args.source).resolve() if args.source else ROOT
     env["PYTHONPATH"] = str(source)
     port = free_port()
@@ -183,6 +184,8 @@ def main() -> None:
                         help="wrk threads: one per connection by default, so each client is one account (--keys)")
     parser.add_argument("--keys", type=int, default=50,
                         help="accounts (one key each), dealt round wrk's threads: 50 clients are 50 accounts")
+    parser.add_argument("--setting", action="append", default=[], metavar="SOUNDCLONE_NAME=VALUE",
+                        help="a setting for the API under test (repeatable), e.g. SOUNDCLONE_SHORT_WORK_THREADS=2")
     parser.add_argument("--rounds", type=int, default=1, help="bare then submit+poll, this many times")
     parser.add_argument("--backends", default="embedded,scaleout")
     parser.add_argument("--source", help="serve this source tree instead (e.g. an older release, for a baseline)")

@@ -7,6 +7,7 @@ Each dialect is a package under `soundclone.api` with the same face: `all_router
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -82,12 +83,14 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, queue: TaskQueue |
         clock=clock,
         keys=KeyCache(queue.bus, settings.key_cache_s),
         requests=RequestCounter(settings.rate_count_flush_s),
+        short_work_pool=ThreadPoolExecutor(settings.resolved_short_work_threads, thread_name_prefix="short-work"),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202, ARG001
         yield
         state.keys.close()
+        state.short_work_pool.shutdown(wait=False)
 
     app = FastAPI(title="soundclone", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None,
                   lifespan=lifespan)

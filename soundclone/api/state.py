@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +26,8 @@ class ApiState:
     clock: Clock
     keys: KeyCache
     requests: RequestCounter
+    # the threads of api/deps.py's short work (a few statements, no waiting); None: the event loop's default executor
+    short_work_pool: ThreadPoolExecutor | None = field(default=None, compare=False)
 
     @property
     def bus(self) -> Bus:
