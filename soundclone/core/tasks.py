@@ -12,7 +12,7 @@ from soundclone.domain.ids import is_task_id
 from soundclone.domain.records import Failure, TaskRecord, TaskResult, load_record, load_result
 from soundclone.store import tasks
 from soundclone.store.bus import task_channel
-from soundclone.store.db import transaction
+from soundclone.store.db import reading
 from soundclone.store.models import Task
 
 FALLBACK_POLL_S = 1.0   # the worker announces a finished task on the bus; this only covers a lost announcement
@@ -50,7 +50,7 @@ def view(row: Task) -> TaskView:
 def find_task(state: CoreState, *, account_id: int, task_id: str, kinds: Collection[str]) -> TaskView:
     if not is_task_id(task_id):
         raise not_found(f"task {task_id}")
-    with transaction(state.sessions) as session:
+    with reading(state.sessions) as session:
         row = tasks.task_for_account(session, task_id=task_id, account_id=account_id)
     if row is None or row.kind not in kinds:
         raise not_found(f"task {task_id}")
@@ -58,7 +58,7 @@ def find_task(state: CoreState, *, account_id: int, task_id: str, kinds: Collect
 
 
 def find_by_number(state: CoreState, *, account_id: int, number: int, field: str) -> TaskView:
-    with transaction(state.sessions) as session:
+    with reading(state.sessions) as session:
         row = tasks.task_by_number(session, number=number, account_id=account_id)
     if row is None:
         raise not_found(f"{field} {number}", field=field)
@@ -66,7 +66,7 @@ def find_by_number(state: CoreState, *, account_id: int, number: int, field: str
 
 
 def current(state: CoreState, task_id: str) -> TaskView:
-    with transaction(state.sessions) as session:
+    with reading(state.sessions) as session:
         return view(tasks.task_row(session, task_id=task_id))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "soundclone_read_only"   # an execution option: the connection only reads (see `reading`)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -40,7 +42,8 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -53,6 +56,30 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     with sessions() as session, session.begin():
         yield session
+
+
+@contextmanager
+def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for one read, such as a poll's. On SQLite its transaction is deferred: it takes no write lock, so
+    it neither waits for a writer (a worker finishing a task) nor holds one up. On a database server the statement
+    commits by itself (autocommit): no BEGIN and COMMIT round trips. For one statement only: two could see two
+    states of the database. Whatever it writes fails or is lost."""
+    with sessions(bind=_reading_engine(sessions.kw["bind"])) as session, session.begin():
+        yield session
+
+
+_READING_ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _reading_engine(engine: Engine) -> Engine:
+    reader = _READING_ENGINES.get(engine)
+    if reader is None:
+        if engine.dialect.name == "sqlite":   # SQLAlchemy's AUTOCOMMIT would change pysqlite's own transaction mode
+            reader = engine.execution_options(**{READ_ONLY: True})
+        else:
+            reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        _READING_ENGINES[engine] = reader
+    return reader
 
 
 def core(session: Session) -> Connection:

@@ -93,3 +93,18 @@ def test_replicas_started_together_migrate_one_after_another():
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_a_read_on_postgres_commits_by_itself_and_leaves_the_pool_transactional(pg_sessions):
+    from soundclone.store.db import reading
+
+    customer = make_customer(pg_sessions, balance=100, now=NOW)
+    with reading(pg_sessions) as session:
+        assert accounts.balance(session, account_id=customer.account_id) == 100
+        assert session.connection().connection.dbapi_connection.autocommit is True
+    with pytest.raises(accounts.InsufficientBalance), transaction(pg_sessions) as session:
+        assert session.connection().connection.dbapi_connection.autocommit is False
+        accounts.debit(session, account_id=customer.account_id, task_id="audio_pg", amount=60, detail={}, now=NOW)
+        raise accounts.InsufficientBalance()   # the debit must roll back with the transaction
+    with reading(pg_sessions) as session:
+        assert accounts.balance(session, account_id=customer.account_id) == 100

@@ -88,3 +88,26 @@ def test_in_flight_counts_queued_and_processing_and_stops_at_up_to(sessions):
         assert tasks.count_in_flight(session, account_id=customer.account_id, up_to=2) == 2
         assert tasks.count_in_flight(session, account_id=customer.account_id, up_to=10) == 3
         assert tasks.count_in_flight(session, account_id=customer.account_id + 1) == 0
+
+
+def test_a_read_neither_waits_for_a_writer_nor_holds_one_up(sessions):
+    """A poll's read (store.db.reading) on SQLite takes no write lock: it answers while a worker's write transaction
+    is open (the busy timeout is 30 s), and a write can begin while a read is open."""
+    import time
+
+    from soundclone.store.db import reading
+
+    new_task(sessions)
+    with transaction(sessions) as writer:
+        tasks.claim(writer, task_id="audio_1", now=NOW, lease=LEASE)
+        started = time.monotonic()
+        with reading(sessions) as reader:
+            row = tasks.task_row(reader, task_id="audio_1")
+        assert row.status == tasks.QUEUED          # the writer has not committed
+        assert time.monotonic() - started < 1
+    with reading(sessions) as reader:
+        assert tasks.task_row(reader, task_id="audio_1").status == tasks.PROCESSING
+        started = time.monotonic()
+        with transaction(sessions) as writer:
+            tasks.claim(writer, task_id="audio_1", now=NOW + timedelta(seconds=11), lease=LEASE)
+        assert time.monotonic() - started < 1
