@@ -65,7 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=args.database_url, queue_url=args.queue_url,
                             secret_key="profile", rate_limit_per_minute=10**9, max_tasks_in_flight=10**9,
-                            characters_per_minute=10**12)
+                            characters_per_minute=10**9)
         migrate(settings.resolved_database_url)
         with transaction(make_sessionmaker(make_engine(settings.resolved_database_url))) as session:
             account = accounts.create_account(session, name="profile", now=utc_now())

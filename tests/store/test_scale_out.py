@@ -3,6 +3,7 @@
 Uses the PostgreSQL (127.0.0.1:5432, trust auth) and Redis (127.0.0.1:6379) that the machine runs.
 """
 
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -108,3 +109,23 @@ def test_a_read_on_postgres_commits_by_itself_and_leaves_the_pool_transactional(
         raise accounts.InsufficientBalance()   # the debit must roll back with the transaction
     with reading(pg_sessions) as session:
         assert accounts.balance(session, account_id=customer.account_id) == 100
+
+
+def test_a_pooled_connection_the_server_closed_is_replaced_not_used(pg_sessions):
+    """What the pool's pre-ping did, without its round trip: the server ends the backend of the connection that
+    waits in the pool (as a restart or failover would), and the next transaction still works, on a new one."""
+    customer = make_customer(pg_sessions, balance=100, now=NOW)
+
+    def backend_pid() -> int:
+        with transaction(pg_sessions) as session:
+            assert accounts.balance(session, account_id=customer.account_id) == 100
+            return session.connection().connection.dbapi_connection.info.backend_pid
+
+    first = backend_pid()
+    assert backend_pid() == first                     # the pool hands the same connection back
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar()
+    admin.dispose()
+    time.sleep(0.2)                                    # the server's goodbye reaches the idle socket
+    assert backend_pid() != first
