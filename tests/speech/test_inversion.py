@@ -19,7 +19,8 @@ from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import _log_mel as decoder_log_mel
 from soundclone.speech.kokoro.inversion import (
     MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, START_PACKS, TIMBRE_DIMS, InversionSettings, StyleInverter,
-    _crop, _frames_of, _centred, _pitch_shift, _scheduled_rate, _start_log_mel_key, shipped_pack_embeddings,
+    REFINE_AVERAGE_LAST, _Optimization, _crop, _frames_of, _centred, _pitch_shift, _scheduled_rate, _start_log_mel_key, refine_settings,
+    shipped_pack_embeddings,
 )
 from soundclone.speech.profile import VoiceProfile
 from soundclone.speech.speaker_encoder import cosine, shared_encoder
@@ -184,6 +185,28 @@ def test_a_cosine_schedule_runs_from_the_learning_rate_to_the_final_one():
     assert rates[50] == pytest.approx(0.0275) and all(a >= b for a, b in zip(rates, rates[1:]))
 
 
+def test_with_average_last_the_voice_keeps_the_mean_of_the_last_steps_offsets(kokoro):
+    settings = InversionSettings(steps=3, average_last=2, learning_rate=0.05, crop_frames=32, start_candidates=1)
+    inverter = StyleInverter(kokoro, settings)
+    optimization = _Optimization(inverter, torch.from_numpy(shared_encoder().embed(*sf.read(REFERENCE_WAV))),
+                                 None, None, total_steps=settings.steps)
+    run = optimization.begin("jf_alpha", inverter._training_material(kokoro.packs["jf_alpha"], None))
+    optimization.advance(run, settings.steps)
+    assert len(run.late_offsets) == 2       # after steps 2 and 3, not step 1
+    last = run.offset.detach().numpy()
+    np.testing.assert_allclose(run.late_offsets[-1], last)
+    np.testing.assert_allclose(run.final_offset(), (run.late_offsets[0] + last) / 2, rtol=1e-6)
+    assert not np.allclose(run.final_offset(), last)
+    with pytest.raises(ValueError, match="average_last"):
+        InversionSettings(steps=3, average_last=4)
+
+
+def test_the_refinement_averages_its_last_steps_and_never_more_than_it_takes():
+    assert refine_settings(100, 2).average_last == REFINE_AVERAGE_LAST
+    assert refine_settings(2, 2).average_last == 2     # a short refinement (the tests') averages what it has
+    assert refine_settings(0, 2).average_last == 0
+
+
 def test_the_start_voice_moves_toward_the_references_pitch_in_whole_semitones_within_the_limit():
     assert _pitch_shift(100.0, 150.0, 8.0) == 7.0      # 7.02 semitones up
     assert _pitch_shift(100.0, 400.0, 8.0) == 8.0      # two octaves asked, the limit given
@@ -289,6 +312,7 @@ def test_a_refinement_goes_on_from_the_draft(kokoro):
     assert refined.details["start_pack"] == draft.details["start_pack"]
     assert refined.details["pitch_shift_semitones"] == draft.details["pitch_shift_semitones"]
     assert refined.details["steps_total"] == 4 and refined.details["steps_before"] == 2
+    assert draft.details["offset_mean_of_steps"] == 1 and refined.details["offset_mean_of_steps"] == 2
     moved = np.abs(refined.style[0, :128] - draft.style[0, :128]).max()
     assert 0 < moved < 1                                        # on from where the draft stopped, not from the pack
 
