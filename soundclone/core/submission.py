@@ -4,6 +4,10 @@ Everything that decides whether a request is accepted happens in one transaction
 flight, its characters this minute, the voice (and its first use), the charge and the task row. So a refused
 request leaves nothing behind, and an accepted one is paid for exactly once. The queue message is sent after
 commit; if it is lost, the reaper sends it again.
+
+On PostgreSQL a synthesis is first offered to a single statement that applies the same limits and writes the same
+rows (store/acceptance.py): two round trips instead of eight. Anything it does not accept comes here unchanged, so
+the refusals and their order are decided in one place.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from soundclone.domain.ids import new_task_id
 from soundclone.domain.records import CloneTask, ConsentTask, RefineTask, SpeechTask, TaskRecord, dump_record
 from soundclone.domain.requests import CloneRequest, ConsentRequest, SpeechRequest
 from soundclone.domain.tasks import TaskKind
-from soundclone.store import accounts, consents, ratelimits, tasks
-from soundclone.store.db import transaction
+from soundclone.store import acceptance, accounts, consents, ratelimits, tasks
+from soundclone.store.db import autocommitting, core, transaction
 from soundclone.store.models import Task
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,12 @@ def submit_speech(
     aliases: Mapping[str, str] = voices.NO_ALIASES,
 ) -> Task:
     """Accept a synthesis: the voice is resolved (own clone first, then system voice) and used here."""
+    task = _accept_speech_at_once(state, account_id=account_id, key_id=key_id, kind=kind, request=request, plan=plan,
+                                  voice_field=voice_field, wire=wire, number=number, aliases=aliases)
+    if task is not None:
+        _enqueue(state, task.id)
+        return task
+
     def accept(session: Session, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001
         if plan.counts_characters:
             _take_characters(state, session, key_id=key_id, characters=request.characters, now=now)
@@ -50,6 +60,47 @@ def submit_speech(
         return SpeechTask(request, ref, plan, wire or {}), charges
 
     return _submit(state, account_id=account_id, kind=kind, accept=accept, number=number)
+
+
+def _accept_speech_at_once(
+    state: CoreState, *, account_id: int, key_id: int, kind: TaskKind, request: SpeechRequest,
+    plan: pricing.PricePlan, voice_field: str, wire: dict | None, number: int | None, aliases: Mapping[str, str],
+) -> Task | None:
+    """On PostgreSQL, a synthesis whose voice needs no change (a system voice, or a clone used before) is accepted in
+    one statement (store/acceptance.py): the same limits, charge and rows as the transaction below, in one round
+    trip instead of six. None: it takes the ordinary path (on SQLite, for a clone's first use, and whenever a
+    limit refused it: nothing was written, and the ordinary path decides and explains the refusal)."""
+    if not acceptance.available(state.sessions):
+        return None
+    now = state.clock()
+    try:
+        return _accept_at_once(state, now, account_id=account_id, key_id=key_id, kind=kind, request=request,
+                               plan=plan, voice_field=voice_field, wire=wire, number=number, aliases=aliases)
+    except ServiceError:   # refused: the ordinary path decides which refusal comes first
+        return None
+
+
+def _accept_at_once(
+    state: CoreState, now, *, account_id: int, key_id: int, kind: TaskKind, request: SpeechRequest,  # noqa: ANN001
+    plan: pricing.PricePlan, voice_field: str, wire: dict | None, number: int | None, aliases: Mapping[str, str],
+) -> Task | None:
+    with autocommitting(state.sessions) as session:
+        ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
+                             field=voice_field, aliases=aliases)
+        if voices.would_be_first_use(session, account_id=account_id, ref=ref, name=request.voice, now=now,
+                                     field=voice_field):
+            return None
+        charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters,
+                                      first_use_of_clone=False)
+        row = tasks.queued_row(task_id=new_task_id(), account_id=account_id, kind=kind.value,
+                               request=dump_record(SpeechTask(request, ref, plan, wire or {})),
+                               cost=pricing.total(charges), now=now, due_in=QUEUE_GRACE, number=number,
+                               request_id=REQUEST_ID.get())
+        characters = ((key_id, rate_window(now), request.characters, state.settings.characters_per_minute)
+                      if plan.counts_characters else None)
+        limits = acceptance.Limits(in_flight=state.settings.max_tasks_in_flight, characters=characters)
+        return acceptance.accept_at_once(core(session), task=row, ledger_detail=pricing.ledger_detail(charges),
+                                         limits=limits)
 
 
 def submit_clone(
@@ -119,11 +170,15 @@ def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number
             session, task_id=task_id, account_id=account_id, kind=kind.value, request=dump_record(record),
             cost=pricing.total(charges), now=now, due_in=QUEUE_GRACE, number=number, request_id=REQUEST_ID.get(),
         )
+    _enqueue(state, task_id)
+    return task
+
+
+def _enqueue(state: CoreState, task_id: str) -> None:
     try:
         state.queue.enqueue(task_id)
     except Exception:
         log.exception("task %s recorded but not enqueued; the reaper will send it", task_id)
-    return task
 
 
 def _check_in_flight(state: CoreState, session: Session, account_id: int) -> None:

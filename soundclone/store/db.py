@@ -100,6 +100,17 @@ def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def autocommitting(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session on a database server whose statements each commit by themselves (no BEGIN and COMMIT round trips):
+    for reads that need not agree with each other and at most one write, atomic by itself (store/acceptance.py)."""
+    engine = sessions.kw["bind"]
+    if engine.dialect.name == "sqlite":
+        raise ValueError("autocommitting sessions are for a database server; SQLite takes transactions")
+    with sessions(bind=_reading_engine(engine)) as session, session.begin():
+        yield session
+
+
 _READING_ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

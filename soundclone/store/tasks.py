@@ -51,14 +51,21 @@ def create_task(
     now: datetime, due_in: timedelta, number: int | None = None, request_id: str | None = None,
 ) -> Task:
     """Insert a queued task (a Core insert: every submit makes one) and return it as a detached row object."""
-    values = dict(
+    values = queued_row(task_id=task_id, account_id=account_id, kind=kind, request=request, cost=cost, now=now,
+                        due_in=due_in, number=number, request_id=request_id)
+    session.flush()    # whatever the caller added goes first (the task may refer to it)
+    core(session).execute(_INSERT_TASK, values)
+    return Task(**values)
+
+
+def queued_row(*, task_id: str, account_id: int, kind: str, request: dict, cost: int, now: datetime,
+               due_in: timedelta, number: int | None, request_id: str | None) -> dict:
+    """Every column of a task just accepted."""
+    return dict(
         id=task_id, account_id=account_id, kind=kind, status=QUEUED, request=request, result=None,
         error=None, cost=cost, attempts=0, lease_until=None, due_at=now + due_in, created_at=now, updated_at=now,
         number=number, request_id=request_id, mark_id=None,
     )
-    session.flush()    # whatever the caller added goes first (the task may refer to it)
-    core(session).execute(_INSERT_TASK, values)
-    return Task(**values)
 
 
 def mark_id_for_task(session: Session, *, task_id: str) -> int:

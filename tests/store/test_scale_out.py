@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from soundclone.store.queue import create_queue
 from soundclone.settings import Settings
 from soundclone.store import accounts, ratelimits, tasks
-from soundclone.store.db import make_engine, make_sessionmaker, migrate, transaction
-from tests.conftest import make_customer
+from soundclone.store.db import make_engine, make_sessionmaker, transaction
+from tests.conftest import fresh_postgres_database, make_customer
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -22,18 +22,10 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 @pytest.fixture
 def pg_sessions():
-    name = f"soundclone_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    migrate(url)
-    engine = make_engine(url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        yield make_sessionmaker(engine)
+        engine.dispose()
 
 
 def test_debit_refund_and_leases_on_postgres(pg_sessions):
