@@ -6,7 +6,7 @@ request leaves nothing behind, and an accepted one is paid for exactly once. The
 commit; if it is lost, the reaper sends it again.
 
 On PostgreSQL a synthesis is first offered to a single statement that applies the same limits and writes the same
-rows (store/acceptance.py): two round trips instead of eight. Anything it does not accept comes here unchanged, so
+rows (store/acceptance.py): one round trip instead of eight. Anything it does not accept comes here unchanged, so
 the refusals and their order are decided in one place.
 """
 
@@ -68,8 +68,9 @@ def _accept_speech_at_once(
 ) -> Task | None:
     """On PostgreSQL, a synthesis whose voice needs no change (a system voice, or a clone used before) is accepted in
     one statement (store/acceptance.py): the same limits, charge and rows as the transaction below, in one round
-    trip instead of six. None: it takes the ordinary path (on SQLite, for a clone's first use, and whenever a
-    limit refused it: nothing was written, and the ordinary path decides and explains the refusal)."""
+    trip instead of eight (a clone's look-up adds two). None: it takes the ordinary path (on SQLite, for a clone's
+    first use, and whenever anything refused it: nothing was written, and the ordinary path decides and explains
+    the refusal)."""
     if not acceptance.available(state.sessions):
         return None
     now = state.clock()
@@ -85,11 +86,14 @@ def _accept_at_once(
     plan: pricing.PricePlan, voice_field: str, wire: dict | None, number: int | None, aliases: Mapping[str, str],
 ) -> Task | None:
     with autocommitting(state.sessions) as session:
-        ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
-                             field=voice_field, aliases=aliases)
-        if voices.would_be_first_use(session, account_id=account_id, ref=ref, name=request.voice, now=now,
-                                     field=voice_field):
-            return None
+        ref = voices.system_voice_unless_cloned(request.voice, engine=state.settings.engine, aliases=aliases)
+        unless_voice_named = request.voice if ref is not None else None   # the statement checks it
+        if ref is None:
+            ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
+                                 field=voice_field, aliases=aliases)
+            if voices.would_be_first_use(session, account_id=account_id, ref=ref, name=request.voice, now=now,
+                                         field=voice_field):
+                return None
         charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters,
                                       first_use_of_clone=False)
         row = tasks.queued_row(task_id=new_task_id(), account_id=account_id, kind=kind.value,
@@ -98,7 +102,8 @@ def _accept_at_once(
                                request_id=REQUEST_ID.get())
         characters = ((key_id, rate_window(now), request.characters, state.settings.characters_per_minute)
                       if plan.counts_characters else None)
-        limits = acceptance.Limits(in_flight=state.settings.max_tasks_in_flight, characters=characters)
+        limits = acceptance.Limits(in_flight=state.settings.max_tasks_in_flight, characters=characters,
+                                   unless_voice_named=unless_voice_named)
         return acceptance.accept_at_once(core(session), task=row, ledger_detail=pricing.ledger_detail(charges),
                                          limits=limits)
 

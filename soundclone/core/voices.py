@@ -18,6 +18,7 @@ from soundclone.domain.records import VoiceRef
 from soundclone.domain.system_voices import system_voice_ids
 from soundclone.domain.voices import VoiceClock, first_use
 from soundclone.store import voices
+from soundclone.store.db import Statements
 from soundclone.store.models import Voice
 
 CLONE, SYSTEM, NAMED = "clone", "system", "named"
@@ -26,7 +27,7 @@ CLONE, SYSTEM, NAMED = "clone", "system", "named"
 NO_ALIASES: Mapping[str, str] = MappingProxyType({})
 
 
-def resolve(session: Session, *, account_id: int, name: str, engine: str, field: str,
+def resolve(session: Statements, *, account_id: int, name: str, engine: str, field: str,
             aliases: Mapping[str, str] = NO_ALIASES) -> VoiceRef:
     own = voices.voice_for_account(session, voice_id=name, account_id=account_id)
     if own is not None:
@@ -37,6 +38,14 @@ def resolve(session: Session, *, account_id: int, name: str, engine: str, field:
     raise ServiceError(ErrorKind.VOICE_NOT_FOUND, f"voice {name} not found", field=field)
 
 
+def system_voice_unless_cloned(name: str, *, engine: str, aliases: Mapping[str, str] = NO_ALIASES) -> VoiceRef | None:
+    """The system voice `name` means when the account has no live clone by that id or name (`resolve` without its
+    look-up); None when it names no system voice. The caller must make sure there is no such clone, as the
+    statement that accepts a synthesis on PostgreSQL does (store/acceptance.py, `unless_voice_named`)."""
+    system = aliases.get(name, name)
+    return VoiceRef(SYSTEM, system) if system in system_voice_ids(engine) else None
+
+
 def use(session: Session, *, account_id: int, ref: VoiceRef, name: str, now: datetime, field: str) -> bool:
     """Check the voice can speak now and make a clone permanent; True on a clone's first use."""
     first = would_be_first_use(session, account_id=account_id, ref=ref, name=name, now=now, field=field)
@@ -45,7 +54,7 @@ def use(session: Session, *, account_id: int, ref: VoiceRef, name: str, now: dat
     return first
 
 
-def would_be_first_use(session: Session, *, account_id: int, ref: VoiceRef, name: str, now: datetime,
+def would_be_first_use(session: Statements, *, account_id: int, ref: VoiceRef, name: str, now: datetime,
                        field: str) -> bool:
     """What `use` would answer now, without making anything permanent (for price quotes)."""
     if ref.kind == SYSTEM:

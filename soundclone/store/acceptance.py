@@ -9,7 +9,8 @@ task in flight, the balance is debited only if the characters were taken, and th
 written only if the debit was (characters taken for a debit the balance refused undo the whole statement). So it
 either writes all of it or nothing, and then says which: the caller then takes
 the ordinary path, which decides and explains the refusal (or succeeds, when the refusal was only a minute's
-window not opened yet). The conditions are those of tasks.count_in_flight, ratelimits.take_characters and
+window not opened yet). A system voice is not looked up first: the statement checks the account has no clone by
+that name (core/voices.py: a clone comes first). The conditions are those of tasks.count_in_flight, ratelimits.take_characters and
 accounts.debit; tests/store/test_acceptance.py checks that both paths leave the same rows.
 """
 
@@ -18,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import BigInteger, Integer, String, bindparam, cast, exists, func, insert, literal, select, update
+from sqlalchemy import BigInteger, Integer, String, and_, bindparam, cast, exists, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
+from soundclone.store import voices
 from soundclone.store.accounts import DEBIT
 from soundclone.store.models import Account, LedgerEntry, RateWindow, Task
 from soundclone.store.tasks import IN_FLIGHT, QUEUED
@@ -37,6 +39,8 @@ class Limits:
     in_flight: int
     # the key's characters this minute, when the plan counts them: (key id, window start, characters, limit)
     characters: tuple[int, int, int, int] | None = None
+    # a name the account may have no live voice by (the task speaks with the system voice of that name)
+    unless_voice_named: str | None = None
 
 
 def available(sessions: sessionmaker[Session]) -> bool:
@@ -54,8 +58,11 @@ def accept_at_once(connection: Connection, *, task: dict, ledger_detail: dict, l
     if limits.characters is not None:
         key_id, window_start, characters, limit = limits.characters
         values.update(key=key_id, window=window_start, taking=characters, characters_limit=limit)
+    if limits.unless_voice_named is not None:
+        values["voice"] = limits.unless_voice_named
+    statement = _statement(limits.characters is not None, limits.unless_voice_named is not None)
     try:
-        written = connection.execute(_statement(limits.characters is not None), values).one()
+        written = connection.execute(statement, values).one()
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) == DIVISION_BY_ZERO:   # characters taken, balance short: undone
             return None
@@ -64,12 +71,14 @@ def accept_at_once(connection: Connection, *, task: dict, ledger_detail: dict, l
 
 
 @cache
-def _statement(counts_characters: bool) -> Select:
+def _statement(counts_characters: bool, checks_voice: bool) -> Select:
     """Built once per shape: building a statement costs several times what running it does."""
     room = (select(func.count()).select_from(
         select(literal(1)).select_from(Task.__table__)
         .where(Task.account_id == bindparam("account"), Task.status.in_(IN_FLIGHT))
         .limit(bindparam("in_flight_limit")).subquery()).scalar_subquery() < bindparam("in_flight_limit"))
+    if checks_voice:
+        room = and_(room, ~voices.LIVE_VOICE_EXISTS)
     allowed = room
     if counts_characters:
         taken = (update(RateWindow)

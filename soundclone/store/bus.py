@@ -126,7 +126,12 @@ class RedisBus:
         self.client = redis.Redis.from_url(url)
 
     def publish(self, channel: str, message: str = "") -> None:
-        self.client.publish(f"soundclone:{channel}", message)
+        self.publish_in(self.client, channel, message)
+
+    @staticmethod
+    def publish_in(client, channel: str, message: str = "") -> None:  # noqa: ANN001
+        """Publish through `client`: a Redis client or a pipeline that sends it with other commands."""
+        client.publish(f"soundclone:{channel}", message)
 
     def listen(self, channels: Iterable[str]) -> "_RedisListener":
         return _RedisListener(self.client, list(channels))

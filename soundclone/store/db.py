@@ -90,25 +90,31 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-@contextmanager
-def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session for one read, such as a poll's. On SQLite its transaction is deferred: it takes no write lock, so
-    it neither waits for a writer (a worker finishing a task) nor holds one up. On a database server the statement
-    commits by itself (autocommit): no BEGIN and COMMIT round trips. For one statement only: two could see two
-    states of the database. Whatever it writes fails or is lost."""
-    with sessions(bind=_reading_engine(sessions.kw["bind"])) as session, session.begin():
-        yield session
+# A request path's connection for Core statements: a session's (`core`), or a bare one from `reading` or
+# `autocommitting`, which skip the ORM session's set-up (a fifth of a poll's CPU on PostgreSQL).
+Statements = Session | Connection
 
 
 @contextmanager
-def autocommitting(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session on a database server whose statements each commit by themselves (no BEGIN and COMMIT round trips):
-    for reads that need not agree with each other and at most one write, atomic by itself (store/acceptance.py)."""
+def reading(sessions: sessionmaker[Session]) -> Iterator[Connection]:
+    """A connection for one read, such as a poll's (Core statements only). On SQLite its transaction is deferred: it
+    takes no write lock, so it neither waits for a writer (a worker finishing a task) nor holds one up. On a
+    database server the statement commits by itself (autocommit): no BEGIN and COMMIT round trips. For one
+    statement only: two could see two states of the database. Whatever it writes fails or is lost."""
+    with _reading_engine(sessions.kw["bind"]).connect() as connection, connection.begin():
+        yield connection
+
+
+@contextmanager
+def autocommitting(sessions: sessionmaker[Session]) -> Iterator[Connection]:
+    """A connection to a database server whose statements each commit by themselves (no BEGIN and COMMIT round
+    trips; Core statements only): for reads that need not agree with each other and at most one write, atomic by
+    itself (store/acceptance.py)."""
     engine = sessions.kw["bind"]
     if engine.dialect.name == "sqlite":
-        raise ValueError("autocommitting sessions are for a database server; SQLite takes transactions")
-    with sessions(bind=_reading_engine(engine)) as session, session.begin():
-        yield session
+        raise ValueError("autocommitting connections are for a database server; SQLite takes transactions")
+    with _reading_engine(engine).connect() as connection, connection.begin():
+        yield connection
 
 
 _READING_ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -125,12 +131,12 @@ def _reading_engine(engine: Engine) -> Engine:
     return reader
 
 
-def core(session: Session) -> Connection:
-    """The session's connection, for the Core statements of the request path. `Session.execute` runs even a Core
-    statement through the ORM's compile and autoflush machinery, which made it 3-4x slower per statement (measured
-    in docs/benchmarks.md, "the API path"). No autoflush happens here: use it where nothing is pending in the
-    session, or flush first."""
-    return session.connection()
+def core(session: Statements) -> Connection:
+    """The session's connection (or the connection itself), for the Core statements of the request path.
+    `Session.execute` runs even a Core statement through the ORM's compile and autoflush machinery, which made it
+    3-4x slower per statement (measured in docs/benchmarks.md, "the API path"). No autoflush happens here: use it
+    where nothing is pending in the session, or flush first."""
+    return session if isinstance(session, Connection) else session.connection()
 
 
 def migrate(url: str) -> None:

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from huey import Huey, RedisHuey
-from huey.storage import SqliteStorage
+from huey.storage import RedisStorage, SqliteStorage
 
 from soundclone.settings import Settings
-from soundclone.store.bus import QUEUE_CHANNEL, Bus, create_bus
+from soundclone.store.bus import QUEUE_CHANNEL, Bus, RedisBus, create_bus
 
 QUEUE_NAME = "soundclone"
 BACKGROUND = "background"   # a second queue for long, low-priority work (voice refinements), its own consumer
@@ -29,8 +29,21 @@ class TaskQueue:
     channel: str = QUEUE_CHANNEL
 
     def enqueue(self, task_id: str) -> None:
+        if isinstance(self.huey.storage, RedisStorage) and isinstance(self.bus, RedisBus):
+            self._enqueue_in_one_round_trip(task_id)
+            return
         self._run(task_id)
         self.bus.publish(self.channel, task_id)
+
+    def _enqueue_in_one_round_trip(self, task_id: str) -> None:
+        """huey's message, pushed where its RedisStorage.enqueue pushes it, and the wake-up in one Redis pipeline:
+        every submit sends both, and a round trip costs the API process more than the commands do
+        (tests/store/test_scale_out.py checks huey reads the message back)."""
+        storage = self.huey.storage
+        with storage.conn.pipeline(transaction=False) as pipeline:
+            pipeline.lpush(storage.queue_key, self.huey.serialize_task(self._run.s(task_id)))
+            self.bus.publish_in(pipeline, self.channel, task_id)
+            pipeline.execute()
 
     def pending(self) -> int:
         return self.huey.pending_count()

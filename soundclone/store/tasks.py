@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from soundclone.domain.tasks import TaskStatus
-from soundclone.store.db import core
+from soundclone.store.db import Statements, core
 from soundclone.store.models import Task
 
 QUEUED, PROCESSING = TaskStatus.QUEUED.value, TaskStatus.PROCESSING.value
@@ -95,15 +95,15 @@ def task_by_mark_id(session: Session, *, mark_id: int) -> Task | None:
     return session.execute(select(Task).where(Task.mark_id == mark_id)).scalar_one_or_none()
 
 
-def task_for_account(session: Session, *, task_id: str, account_id: int) -> Task | None:
+def task_for_account(session: Statements, *, task_id: str, account_id: int) -> Task | None:
     return core(session).execute(_TASK_FOR_ACCOUNT, {"task_id": task_id, "account": account_id}).first()
 
 
-def task_by_number(session: Session, *, number: int, account_id: int) -> Task | None:
+def task_by_number(session: Statements, *, number: int, account_id: int) -> Task | None:
     return core(session).execute(_TASK_BY_NUMBER, {"number": number, "account": account_id}).first()
 
 
-def task_row(session: Session, *, task_id: str) -> Task | None:
+def task_row(session: Statements, *, task_id: str) -> Task | None:
     """A task as a read-only row, whoever owns it (waiting for a task the caller just submitted)."""
     return core(session).execute(_TASK_ROW, {"task_id": task_id}).first()
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from soundclone.domain.voices import PREVIEW, REFINED
 from soundclone.store import voice_records
-from soundclone.store.db import core
+from soundclone.store.db import Statements, core
 from soundclone.store.models import Voice
 
 
@@ -42,10 +42,12 @@ _VOICES = Voice.__table__
 _LIVE_VOICE = (select(_VOICES).where(or_(_VOICES.c.id == bindparam("voice"), _VOICES.c.name == bindparam("voice")),
                                      _VOICES.c.account_id == bindparam("account"), _VOICES.c.deleted_at.is_(None))
                .limit(1))
+# Whether the account has a live voice by this id or name, for a statement to check in passing.
+LIVE_VOICE_EXISTS = _LIVE_VOICE.exists()
 _MAKE_PERMANENT = update(Voice).where(Voice.id == bindparam("voice")).values(permanent=True)
 
 
-def voice_for_account(session: Session, *, voice_id: str, account_id: int) -> Voice | None:
+def voice_for_account(session: Statements, *, voice_id: str, account_id: int) -> Voice | None:
     """A live voice of this account, by its model id or its caller-chosen name (either dialect's id), as a read-only
     row (a Core statement built once: every submit resolves its voice with it)."""
     return core(session).execute(_LIVE_VOICE, {"voice": voice_id, "account": account_id}).first()

@@ -50,13 +50,19 @@ def test_debit_refund_and_leases_on_postgres(pg_sessions):
         assert ratelimits.add(session, key_id=key.id, window_start=60, count=2) == 5   # another adds to it
 
 
-def test_task_ids_travel_through_redis(tmp_path):
+def test_task_ids_travel_through_redis_and_wake_the_workers(tmp_path):
     settings = Settings(data_dir=tmp_path, queue_url="redis://127.0.0.1:6379/15")  # a database of its own
     seen = []
     queue = create_queue(settings, handler=seen.append)
     queue.huey.flush()
-    queue.enqueue("audio_redis")
+    listener = queue.bus.listen([queue.channel])
+    queue.enqueue("audio_redis")                # the message and the workers' wake-up, in one round trip
     assert queue.pending() == 1
+    heard, deadline = [], time.monotonic() + 5
+    while not heard and time.monotonic() < deadline:    # the first wait may only read the subscription's answer
+        heard = listener.wait(0.5)
+    assert heard == [(queue.channel, "audio_redis")]
+    listener.close()
     message = queue.huey.dequeue()
     queue.huey.execute(message)
     assert seen == ["audio_redis"] and queue.pending() == 0
@@ -92,15 +98,15 @@ def test_a_read_on_postgres_commits_by_itself_and_leaves_the_pool_transactional(
     from soundclone.store.db import reading
 
     customer = make_customer(pg_sessions, balance=100, now=NOW)
-    with reading(pg_sessions) as session:
-        assert accounts.balance(session, account_id=customer.account_id) == 100
-        assert session.connection().connection.dbapi_connection.autocommit is True
+    with reading(pg_sessions) as connection:
+        assert accounts.balance(connection, account_id=customer.account_id) == 100
+        assert connection.connection.dbapi_connection.autocommit is True
     with pytest.raises(accounts.InsufficientBalance), transaction(pg_sessions) as session:
         assert session.connection().connection.dbapi_connection.autocommit is False
         accounts.debit(session, account_id=customer.account_id, task_id="audio_pg", amount=60, detail={}, now=NOW)
         raise accounts.InsufficientBalance()   # the debit must roll back with the transaction
-    with reading(pg_sessions) as session:
-        assert accounts.balance(session, account_id=customer.account_id) == 100
+    with reading(pg_sessions) as connection:
+        assert accounts.balance(connection, account_id=customer.account_id) == 100
 
 
 def test_a_pooled_connection_the_server_closed_is_replaced_not_used(pg_sessions):
