@@ -28,7 +28,7 @@ from soundclone.domain.records import CloneTask, ConsentTask, RefineTask, Speech
 from soundclone.domain.requests import CloneRequest, ConsentRequest, SpeechRequest
 from soundclone.domain.tasks import TaskKind
 from soundclone.store import acceptance, accounts, consents, ratelimits, tasks
-from soundclone.store.db import autocommitting, core, transaction
+from soundclone.store.db import Statements, autocommitting, core, transaction, writing
 from soundclone.store.models import Task
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def submit_speech(
         _enqueue(state, task.id)
         return task
 
-    def accept(session: Session, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001
+    def accept(session: Statements, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001
         if plan.counts_characters:
             _take_characters(state, session, key_id=key_id, characters=request.characters, now=now)
         ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
@@ -59,7 +59,7 @@ def submit_speech(
                                       first_use_of_clone=first)
         return SpeechTask(request, ref, plan, wire or {}), charges
 
-    return _submit(state, account_id=account_id, kind=kind, accept=accept, number=number)
+    return _submit(state, account_id=account_id, kind=kind, accept=accept, number=number, opening=writing)
 
 
 def _accept_speech_at_once(
@@ -164,10 +164,13 @@ def _check_consent(state: CoreState, session: Session, account_id: int, consent_
             f"as {field}", field=field)
 
 
-def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number: int | None = None) -> Task:  # noqa: ANN001
+def _submit(state: CoreState, *, account_id: int, kind: TaskKind, accept, number: int | None = None,  # noqa: ANN001
+            opening=transaction) -> Task:  # noqa: ANN001
+    """`opening`: the transaction's kind: an ORM session, or (`writing`) a bare connection where every statement the
+    acceptance runs is a Core one, as a synthesis's are."""
     task_id = new_task_id()
     now = state.clock()
-    with transaction(state.sessions) as session:
+    with opening(state.sessions) as session:
         _check_in_flight(state, session, account_id)
         record, charges = accept(session, now)
         _debit(session, account_id=account_id, task_id=task_id, charges=charges, now=now)
@@ -186,14 +189,14 @@ def _enqueue(state: CoreState, task_id: str) -> None:
         log.exception("task %s recorded but not enqueued; the reaper will send it", task_id)
 
 
-def _check_in_flight(state: CoreState, session: Session, account_id: int) -> None:
+def _check_in_flight(state: CoreState, session: Statements, account_id: int) -> None:
     limit = state.settings.max_tasks_in_flight
     if tasks.count_in_flight(session, account_id=account_id, up_to=limit) >= limit:
         raise ServiceError(ErrorKind.RATE_LIMITED, f"too many tasks in flight (limit {limit}); wait for some to finish",
                            retry_after_s=IN_FLIGHT_RETRY_S)
 
 
-def _take_characters(state: CoreState, session: Session, *, key_id: int, characters: int, now) -> None:  # noqa: ANN001
+def _take_characters(state: CoreState, session: Statements, *, key_id: int, characters: int, now) -> None:  # noqa: ANN001
     limit = state.settings.characters_per_minute
     window = rate_window(now)
     taken = ratelimits.take_characters(session, key_id=key_id, window_start=window, characters=characters, limit=limit)
@@ -207,7 +210,7 @@ def _take_characters(state: CoreState, session: Session, *, key_id: int, charact
                            retry_after_s=seconds_left_in_window(now))
 
 
-def _debit(session: Session, *, account_id: int, task_id: str, charges: tuple[pricing.Charge, ...], now) -> None:  # noqa: ANN001
+def _debit(session: Statements, *, account_id: int, task_id: str, charges: tuple[pricing.Charge, ...], now) -> None:  # noqa: ANN001
     cost = pricing.total(charges)
     try:
         accounts.debit(session, account_id=account_id, task_id=task_id, amount=cost, now=now,

@@ -46,7 +46,7 @@ def system_voice_unless_cloned(name: str, *, engine: str, aliases: Mapping[str, 
     return VoiceRef(SYSTEM, system) if system in system_voice_ids(engine) else None
 
 
-def use(session: Session, *, account_id: int, ref: VoiceRef, name: str, now: datetime, field: str) -> bool:
+def use(session: Statements, *, account_id: int, ref: VoiceRef, name: str, now: datetime, field: str) -> bool:
     """Check the voice can speak now and make a clone permanent; True on a clone's first use."""
     first = would_be_first_use(session, account_id=account_id, ref=ref, name=name, now=now, field=field)
     if ref.kind != SYSTEM:

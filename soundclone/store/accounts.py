@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from soundclone.store.db import core
+from soundclone.store.db import Statements, core
 from soundclone.store.models import Account, ApiKey, LedgerEntry
 
 KEY_PREFIX = "sk_"
@@ -84,7 +84,7 @@ def count_accounts(session: Session) -> int:
     return len(session.execute(select(Account.id)).all())
 
 
-def balance(session: Session, *, account_id: int) -> int:
+def balance(session: Statements, *, account_id: int) -> int:
     return session.execute(select(Account.balance).where(Account.id == account_id)).scalar_one()
 
 
@@ -102,7 +102,7 @@ _DEBIT = (update(Account).where(Account.id == bindparam("account"), Account.bala
 _LEDGER_ENTRY = insert(LedgerEntry)
 
 
-def debit(session: Session, *, account_id: int, task_id: str, amount: int, detail: dict, now: datetime) -> None:
+def debit(session: Statements, *, account_id: int, task_id: str, amount: int, detail: dict, now: datetime) -> None:
     """Take `amount` if the balance covers it, in the caller's transaction; else InsufficientBalance. (Core
     statements built once: every submit runs them.)"""
     connection = core(session)

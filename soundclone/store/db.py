@@ -90,9 +90,17 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-# A request path's connection for Core statements: a session's (`core`), or a bare one from `reading` or
+# A request path's connection for Core statements: a session's (`core`), or a bare one from `writing`, `reading` or
 # `autocommitting`, which skip the ORM session's set-up (a fifth of a poll's CPU on PostgreSQL).
 Statements = Session | Connection
+
+
+@contextmanager
+def writing(sessions: sessionmaker[Session]) -> Iterator[Connection]:
+    """A connection in a write transaction (IMMEDIATE on SQLite) for Core statements only, such as accepting a
+    synthesis: the same transaction as `transaction`'s, without the ORM session's set-up and commit."""
+    with sessions.kw["bind"].connect() as connection, connection.begin():
+        yield connection
 
 
 @contextmanager

@@ -3,11 +3,12 @@ count (each replica adds its requests about once a second: api/auth.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from soundclone.store.db import core
+from soundclone.store.db import Statements, core
 from soundclone.store.models import RateWindow
 
 
@@ -17,7 +18,7 @@ _ADD = (update(RateWindow)
         .returning(RateWindow.count))
 
 
-def add(session: Session, *, key_id: int, window_start: int, count: int) -> int:
+def add(session: Statements, *, key_id: int, window_start: int, count: int) -> int:
     """Add requests to the key's window (opening it if need be); return the window's total across replicas."""
     total = core(session).execute(_ADD, {"key": key_id, "window": window_start, "adding": count}).scalar_one_or_none()
     if total is None:
@@ -26,17 +27,18 @@ def add(session: Session, *, key_id: int, window_start: int, count: int) -> int:
     return total
 
 
-def open_window(session: Session, *, key_id: int, window_start: int) -> None:
+# Opening a window is one statement that does nothing when another request (or replica) opened it first.
+_OPEN_WINDOW = {
+    dialect: insert_for(RateWindow).values(key_id=bindparam("key"), window_start=bindparam("window"), count=0,
+                                           characters=0).on_conflict_do_nothing()
+    for dialect, insert_for in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
+
+
+def open_window(session: Statements, *, key_id: int, window_start: int) -> None:
     """Make sure the key's window row exists (a request may cross into a new minute after it was counted)."""
-    exists = session.execute(
-        select(RateWindow.count).where(RateWindow.key_id == key_id, RateWindow.window_start == window_start)
-    ).first()
-    if exists is None:
-        try:
-            with session.begin_nested():
-                session.add(RateWindow(key_id=key_id, window_start=window_start, count=0, characters=0))
-        except IntegrityError:  # another replica opened it first
-            pass
+    connection = core(session)
+    connection.execute(_OPEN_WINDOW[connection.dialect.name], {"key": key_id, "window": window_start})
 
 
 _TAKE_CHARACTERS = (
@@ -47,7 +49,7 @@ _TAKE_CHARACTERS = (
 )
 
 
-def take_characters(session: Session, *, key_id: int, window_start: int, characters: int, limit: int) -> bool:
+def take_characters(session: Statements, *, key_id: int, window_start: int, characters: int, limit: int) -> bool:
     """Add characters to the request's window if the total stays within `limit`; refused ones are not counted."""
     taken = core(session).execute(
         _TAKE_CHARACTERS, {"key": key_id, "window": window_start, "taking": characters, "limit": limit})

@@ -47,13 +47,14 @@ class Claim:
 
 
 def create_task(
-    session: Session, *, task_id: str, account_id: int, kind: str, request: dict, cost: int,
+    session: Statements, *, task_id: str, account_id: int, kind: str, request: dict, cost: int,
     now: datetime, due_in: timedelta, number: int | None = None, request_id: str | None = None,
 ) -> Task:
     """Insert a queued task (a Core insert: every submit makes one) and return it as a detached row object."""
     values = queued_row(task_id=task_id, account_id=account_id, kind=kind, request=request, cost=cost, now=now,
                         due_in=due_in, number=number, request_id=request_id)
-    session.flush()    # whatever the caller added goes first (the task may refer to it)
+    if isinstance(session, Session):
+        session.flush()    # whatever the caller added goes first (the task may refer to it)
     core(session).execute(_INSERT_TASK, values)
     return Task(**values)
 
@@ -118,7 +119,7 @@ def get_task(session: Session, *, task_id: str) -> Task | None:
     return session.get(Task, task_id)
 
 
-def count_in_flight(session: Session, *, account_id: int, up_to: int | None = None) -> int:
+def count_in_flight(session: Statements, *, account_id: int, up_to: int | None = None) -> int:
     """The account's queued and processing tasks; with `up_to`, counting stops there (a limit check reads at most
     that many index entries, however many tasks wait)."""
     if up_to is None:

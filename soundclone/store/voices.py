@@ -93,7 +93,7 @@ def get_voice(session: Session, *, voice_id: str) -> Voice | None:
     return session.get(Voice, voice_id)
 
 
-def make_permanent(session: Session, *, voice_id: str) -> None:
+def make_permanent(session: Statements, *, voice_id: str) -> None:
     core(session).execute(_MAKE_PERMANENT, {"voice": voice_id})
 
 
