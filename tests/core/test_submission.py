@@ -1,6 +1,8 @@
 """Accepting work: one transaction decides (on PostgreSQL, a synthesis one statement), so a refused request leaves
 nothing behind. Each test runs on SQLite and on the machine's PostgreSQL."""
 
+import secrets
+
 import pytest
 from sqlalchemy import event, func, select
 
@@ -106,22 +108,24 @@ def rows_of(sessions, account_id: int) -> dict:
                 "tasks": [(*r[:7], r[7] - r[8], *r[9:]) for r in rows], "characters": characters}
 
 
-def test_both_databases_accept_a_synthesis_into_the_same_rows(settings, sessions, postgres_sessions, clock):
+@pytest.mark.parametrize("plan", [PricePlan.MINIMAX_SPEECH, PricePlan.SOUNDCLONE_AUDIO])   # counts characters or not
+def test_both_databases_accept_a_synthesis_into_the_same_rows(settings, sessions, postgres_sessions, clock, plan):
     """PostgreSQL's one-statement acceptance writes what SQLite's transaction writes."""
-    left = {}
+    left, numbers = {}, {"sqlite": secrets.randbits(48), "postgresql": secrets.randbits(48)}   # unique per database
     for name, database in (("sqlite", sessions), ("postgresql", postgres_sessions)):
         customer = make_customer(database, balance=10**9, now=clock())
         task = submission.submit_speech(
             make_state(settings, database, clock), account_id=customer.account_id,
             key_id=key_id_of(database, customer), kind=TaskKind.SPEECH, request=speech(characters=321),
-            plan=PricePlan.MINIMAX_SPEECH, voice_field="voice_setting.voice_id", number=7 if name == "sqlite" else 8)
+            plan=plan, voice_field="voice_setting.voice_id", number=numbers[name])
         assert task.status == "queued" and task.cost > 0
         left[name] = rows_of(database, customer.account_id)
     sqlite, postgresql = left["sqlite"], left["postgresql"]
-    assert postgresql["tasks"][0][5] == 8
-    postgresql["tasks"] = [row[:5] + (7,) + row[6:] for row in postgresql["tasks"]]
+    assert postgresql["tasks"][0][5] == numbers["postgresql"]
+    postgresql["tasks"] = [row[:5] + (numbers["sqlite"],) + row[6:] for row in postgresql["tasks"]]
     assert sqlite == postgresql
-    assert sqlite["characters"] == 321 and len(sqlite["ledger"]) == 1 and sqlite["ledger"][0][1] == -sqlite["tasks"][0][3]
+    assert sqlite["characters"] == (321 if plan.counts_characters else 0)
+    assert len(sqlite["ledger"]) == 1 and sqlite["ledger"][0][1] == -sqlite["tasks"][0][3]
 
 
 def test_on_postgresql_a_synthesis_costs_one_statement_and_no_transaction(settings, postgres_sessions, clock):
@@ -143,15 +147,17 @@ def test_on_postgresql_a_synthesis_costs_one_statement_and_no_transaction(settin
     assert rows_of(postgres_sessions, customer.account_id)["characters"] == 10
 
 
-@pytest.mark.parametrize("limit", ["in flight", "characters", "balance"])
-def test_a_refusal_writes_nothing_and_names_the_limit(settings, db, clock, limit):
+@pytest.mark.parametrize(("limit", "plan"), [("in flight", PricePlan.MINIMAX_SPEECH), ("characters", PricePlan.MINIMAX_SPEECH),
+                                             ("balance", PricePlan.MINIMAX_SPEECH), ("in flight", PricePlan.SOUNDCLONE_AUDIO),
+                                             ("balance", PricePlan.SOUNDCLONE_AUDIO)])
+def test_a_refusal_writes_nothing_and_names_the_limit(settings, db, clock, limit, plan):
     tight = settings.model_copy(update={"max_tasks_in_flight": 2, "characters_per_minute": 12})
     state = make_state(tight, db, clock)
     customer = make_customer(db, balance=10**9, now=clock())
     key_id = key_id_of(db, customer)
-    submit(state, customer, key_id, speech(characters=5))
+    submit(state, customer, key_id, speech(characters=5), plan)
     if limit == "in flight":
-        submit(state, customer, key_id, speech(characters=5))
+        submit(state, customer, key_id, speech(characters=5), plan)
         request, expected = speech(characters=1), ErrorKind.RATE_LIMITED
     elif limit == "characters":
         request, expected = speech(characters=8), ErrorKind.CHARACTER_RATE_LIMITED
@@ -162,7 +168,7 @@ def test_a_refusal_writes_nothing_and_names_the_limit(settings, db, clock, limit
         request, expected = speech(characters=5), ErrorKind.INSUFFICIENT_BALANCE
     before = rows_of(db, customer.account_id)
     with pytest.raises(ServiceError) as caught:
-        submit(state, customer, key_id, request)
+        submit(state, customer, key_id, request, plan)
     assert caught.value.kind is expected
     assert rows_of(db, customer.account_id) == before
 
