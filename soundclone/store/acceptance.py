@@ -3,15 +3,18 @@
 The ordinary acceptance (core/submission.py) is a transaction of six statements: count the account's tasks in
 flight, take the characters from the key's minute, read the voice, debit the balance, write the ledger entry and
 the task row, each a round trip. On PostgreSQL the round trips, not the statements' work, are what a submit costs
-the API process (docs/benchmarks.md, "One statement per submit on PostgreSQL"). Here the same writes are one
-statement whose parts depend on each other: the characters are taken only if the account has room for another
-task in flight, the balance is debited only if the characters were taken, and the ledger entry and the task row are
-written only if the debit was (characters taken for a debit the balance refused undo the whole statement). So it
-either writes all of it or nothing, and then says which: the caller then takes
-the ordinary path, which decides and explains the refusal (or succeeds, when the refusal was only a minute's
-window not opened yet). A system voice is not looked up first: the statement checks the account has no clone by
-that name (core/voices.py: a clone comes first). The conditions are those of tasks.count_in_flight, ratelimits.take_characters and
-accounts.debit; tests/store/test_acceptance.py checks that both paths leave the same rows.
+the API process (docs/benchmarks.md, "One statement per submit on PostgreSQL, and bare connections").
+
+Here the same writes are one statement whose parts depend on each other: the characters are taken only if the
+account has room for another task in flight, the balance is debited only if the characters were taken, and the
+ledger entry and the task row are written only if the debit was. Characters taken for a debit the balance refused
+fail the whole statement, which undoes it. So it writes all of it or nothing, and says which; on nothing, the
+caller takes the ordinary path, which decides and explains the refusal (or succeeds, when the refusal was only a
+minute's window not opened yet). A system voice is not looked up first: the statement checks that the account has
+no clone by that name (core/voices.py: a clone comes first).
+
+The conditions are those of tasks.count_in_flight, ratelimits.take_characters, accounts.debit and
+voices.voice_for_account; tests/core/test_submission.py checks that both paths leave the same rows.
 """
 
 from __future__ import annotations
