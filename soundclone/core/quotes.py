@@ -31,10 +31,9 @@ def quote_speech(state: CoreState, *, account_id: int, request: SpeechRequest, p
                  voice_field: str, aliases: Mapping[str, str] = voices.NO_ALIASES) -> Quote:
     """The charges `submit_speech` would debit for this request now (a missing or expired voice is its error)."""
     with transaction(state.sessions) as session:
-        ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
-                             field=voice_field, aliases=aliases)
-        first = voices.would_be_first_use(session, account_id=account_id, ref=ref, name=request.voice,
-                                          now=state.clock(), field=voice_field)
+        _, first = voices.resolve_for_use(session, account_id=account_id, name=request.voice,
+                                          engine=state.settings.engine, field=voice_field, now=state.clock(),
+                                          aliases=aliases)
     charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters,
                                   first_use_of_clone=first)
     return Quote(request.characters, charges)

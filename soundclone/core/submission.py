@@ -52,9 +52,8 @@ def submit_speech(
     def accept(session: Statements, now) -> tuple[TaskRecord, tuple[pricing.Charge, ...]]:  # noqa: ANN001
         if plan.counts_characters:
             _take_characters(state, session, key_id=key_id, characters=request.characters, now=now)
-        ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
-                             field=voice_field, aliases=aliases)
-        first = voices.use(session, account_id=account_id, ref=ref, name=request.voice, now=now, field=voice_field)
+        ref, first = voices.use(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
+                                field=voice_field, now=now, aliases=aliases)
         charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters,
                                       first_use_of_clone=first)
         return SpeechTask(request, ref, plan, wire or {}), charges
@@ -68,7 +67,7 @@ def _accept_speech_at_once(
 ) -> Task | None:
     """On PostgreSQL, a synthesis whose voice needs no change (a system voice, or a clone used before) is accepted in
     one statement (store/acceptance.py): the same limits, charge and rows as the transaction below, in one round
-    trip instead of eight (a clone's look-up adds two). None: it takes the ordinary path (on SQLite, for a clone's
+    trip instead of eight (a clone's look-up adds one). None: it takes the ordinary path (on SQLite, for a clone's
     first use, and whenever anything refused it: nothing was written, and the ordinary path decides and explains
     the refusal)."""
     if not acceptance.available(state.sessions):
@@ -89,10 +88,10 @@ def _accept_at_once(
         ref = voices.system_voice_unless_cloned(request.voice, engine=state.settings.engine, aliases=aliases)
         unless_voice_named = request.voice if ref is not None else None   # the statement checks it
         if ref is None:
-            ref = voices.resolve(session, account_id=account_id, name=request.voice, engine=state.settings.engine,
-                                 field=voice_field, aliases=aliases)
-            if voices.would_be_first_use(session, account_id=account_id, ref=ref, name=request.voice, now=now,
-                                         field=voice_field):
+            ref, first_use = voices.resolve_for_use(session, account_id=account_id, name=request.voice,
+                                                    engine=state.settings.engine, field=voice_field, now=now,
+                                                    aliases=aliases)
+            if first_use:
                 return None
         charges = pricing.charges_for(plan, state.settings.price_table, characters=request.characters,
                                       first_use_of_clone=False)

@@ -30,6 +30,19 @@ NO_ALIASES: Mapping[str, str] = MappingProxyType({})
 def resolve(session: Statements, *, account_id: int, name: str, engine: str, field: str,
             aliases: Mapping[str, str] = NO_ALIASES) -> VoiceRef:
     own = voices.voice_for_account(session, voice_id=name, account_id=account_id)
+    return _ref_of(own, name=name, engine=engine, field=field, aliases=aliases)
+
+
+def resolve_for_use(session: Statements, *, account_id: int, name: str, engine: str, field: str, now: datetime,
+                    aliases: Mapping[str, str] = NO_ALIASES) -> tuple[VoiceRef, bool]:
+    """`resolve`, and whether speaking now would be a clone's first use (which makes it permanent and pays for it;
+    an expired draft clone is refused here), from one look-up of the clone's row. Nothing is written."""
+    own = voices.voice_for_account(session, voice_id=name, account_id=account_id)
+    ref = _ref_of(own, name=name, engine=engine, field=field, aliases=aliases)
+    return ref, own is not None and _first_use_of(own, name=name, now=now, field=field)
+
+
+def _ref_of(own: Voice | None, *, name: str, engine: str, field: str, aliases: Mapping[str, str]) -> VoiceRef:
     if own is not None:
         return VoiceRef(CLONE, own.id, own.profile_key, own.quality)
     system = aliases.get(name, name)
@@ -46,22 +59,18 @@ def system_voice_unless_cloned(name: str, *, engine: str, aliases: Mapping[str, 
     return VoiceRef(SYSTEM, system) if system in system_voice_ids(engine) else None
 
 
-def use(session: Statements, *, account_id: int, ref: VoiceRef, name: str, now: datetime, field: str) -> bool:
-    """Check the voice can speak now and make a clone permanent; True on a clone's first use."""
-    first = would_be_first_use(session, account_id=account_id, ref=ref, name=name, now=now, field=field)
+def use(session: Statements, *, account_id: int, name: str, engine: str, field: str, now: datetime,
+        aliases: Mapping[str, str] = NO_ALIASES) -> tuple[VoiceRef, bool]:
+    """The voice a synthesis speaks with (`resolve`), checked it can speak now, a clone made permanent; with True on
+    a clone's first use."""
+    ref, first = resolve_for_use(session, account_id=account_id, name=name, engine=engine, field=field, now=now,
+                                 aliases=aliases)
     if ref.kind != SYSTEM:
         voices.make_permanent(session, voice_id=ref.id)
-    return first
+    return ref, first
 
 
-def would_be_first_use(session: Statements, *, account_id: int, ref: VoiceRef, name: str, now: datetime,
-                       field: str) -> bool:
-    """What `use` would answer now, without making anything permanent (for price quotes)."""
-    if ref.kind == SYSTEM:
-        return False
-    voice = voices.voice_for_account(session, voice_id=ref.id, account_id=account_id)
-    if voice is None:
-        raise ServiceError(ErrorKind.VOICE_NOT_FOUND, f"voice {name} not found", field=field)
+def _first_use_of(voice: Voice, *, name: str, now: datetime, field: str) -> bool:
     clock = VoiceClock(voice.created_at, voice.permanent, timedelta(days=voice.lifetime_days))
     return first_use(clock, now, voice_name=name, days=voice.lifetime_days, field=field)
 

@@ -128,6 +128,19 @@ def test_both_databases_accept_a_synthesis_into_the_same_rows(settings, sessions
     assert len(sqlite["ledger"]) == 1 and sqlite["ledger"][0][1] == -sqlite["tasks"][0][3]
 
 
+def statements_of(sessions, action) -> list[str]:
+    """The first word of each statement `action` sends."""
+    statements = []
+    engine = sessions.kw["bind"]
+    listen = lambda _c, _cursor, statement, *_rest: statements.append(statement.split()[0])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return statements
+
+
 def test_on_postgresql_a_synthesis_costs_one_statement_and_no_transaction(settings, postgres_sessions, clock):
     """With a system voice, one statement for the voice's check, the limits, the debit, the ledger and the task
     (in an open minute)."""
@@ -135,16 +148,23 @@ def test_on_postgresql_a_synthesis_costs_one_statement_and_no_transaction(settin
     customer = make_customer(postgres_sessions, balance=10**9, now=clock())
     key_id = key_id_of(postgres_sessions, customer)
     submit(state, customer, key_id, speech())             # opens the key's minute
-    statements = []
-    engine = postgres_sessions.kw["bind"]
-    listen = lambda _c, _cursor, statement, *_rest: statements.append(statement.split()[0])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        submit(state, customer, key_id, speech())
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-    assert statements == ["WITH"]
+    assert statements_of(postgres_sessions, lambda: submit(state, customer, key_id, speech())) == ["WITH"]
     assert rows_of(postgres_sessions, customer.account_id)["characters"] == 10
+
+
+def test_on_postgresql_a_used_clone_is_looked_up_once_then_accepted_in_one_statement(settings, postgres_sessions,
+                                                                                      clock):
+    state = make_state(settings, postgres_sessions, clock)
+    customer = make_customer(postgres_sessions, balance=10**9, now=clock())
+    key_id = key_id_of(postgres_sessions, customer)
+    with transaction(postgres_sessions) as session:
+        voices.create_voice(session, voice_id="model_" + "c" * 32, account_id=customer.account_id, engine="kokoro",
+                            profile_key="voices/z.profile", source_task_id="audio_z", now=clock(), name="UsedVoice01")
+    submit(state, customer, key_id, speech("UsedVoice01"))    # its first use: the ordinary transaction
+    again = []
+    assert statements_of(postgres_sessions, lambda: again.append(submit(state, customer, key_id,
+                                                                        speech("UsedVoice01")))) == ["SELECT", "WITH"]
+    assert again[0].request["voice"]["id"] == "model_" + "c" * 32
 
 
 @pytest.mark.parametrize(("limit", "plan"), [("in flight", PricePlan.MINIMAX_SPEECH), ("characters", PricePlan.MINIMAX_SPEECH),
