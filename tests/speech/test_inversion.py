@@ -19,7 +19,8 @@ from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import _log_mel as decoder_log_mel
 from soundclone.speech.kokoro.inversion import (
     MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, START_PACKS, TIMBRE_DIMS, InversionSettings, StyleInverter,
-    REFINE_AVERAGE_LAST, _Optimization, _crop, _frames_of, _centred, _pitch_shift, _scheduled_rate, _start_log_mel_key, refine_settings,
+    REFINE_AVERAGE_LAST, _Optimization, _crop, _frames_of, _centred, _pitch_shift, _scheduled_rate, _speech_spread, _start_log_mel_key,
+    refine_settings,
     shipped_pack_embeddings,
 )
 from soundclone.speech.profile import VoiceProfile
@@ -205,6 +206,18 @@ def test_the_refinement_averages_its_last_steps_and_never_more_than_it_takes():
     assert refine_settings(100, 2).average_last == REFINE_AVERAGE_LAST
     assert refine_settings(2, 2).average_last == 2     # a short refinement (the tests') averages what it has
     assert refine_settings(0, 2).average_last == 0
+
+
+def test_the_spread_is_measured_over_speech_frames_and_needs_the_long_term_term():
+    speech = torch.tensor([[0.0, 1.0], [2.0, 5.0], [4.0, 3.0]], requires_grad=True)
+    silence = torch.full((5, 2), -40.0)                     # far under the loudest frame
+    spread = _speech_spread(torch.cat([speech, silence]))
+    assert torch.allclose(spread, speech.detach().std(dim=0))
+    spread.sum().backward()                                  # the term moves the voice's frames
+    assert speech.grad is not None and speech.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match="long_term_weight"):
+        InversionSettings(spread_weight=1.0)
+    assert InversionSettings(spread_weight=1.0, long_term_weight=1.0).spread_weight == 1.0
 
 
 def test_the_start_voice_moves_toward_the_references_pitch_in_whole_semitones_within_the_limit():

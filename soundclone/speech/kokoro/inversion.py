@@ -67,6 +67,8 @@ GOLDEN_FRACTION = 0.6180339887
 NARROW_BAND_HZ = 6_000  # a reference whose band ends below this (telephone speech: ~3.4-4 kHz) is narrow band
 OUTPUT_RMS = 0.1        # the engine's output level
 LOG_MEL_FLOOR = 0.01
+SPEECH_WITHIN_DB = 35.0  # log-mel frames this far under the loudest are silence (as the MFCC judge has it)
+ENCODER_FRAMES_PER_DECODER_FRAME = 2.5   # 10 ms log-mel hop, 25 ms decoder frames
 SPECTRUM_STEPS = 12     # the last steps' audio (each training sentence three times) measures the voice's spectrum
 MAX_PITCH_SHIFT = 24    # semitones: two octaves keep a voice's f0_scale within what a profile allows ([0.25, 4])
 # Clones start from the five Japanese packs. Starting from the nearest of all 54 (kokoro/voice_packs.py) was
@@ -88,6 +90,8 @@ class InversionSettings:
     max_pitch_shift: float = 12.0   # semitones the start voice's F0 may move toward the reference's (0: never)
     start_packs: tuple[str, ...] = START_PACKS   # the packs a clone may start from
     long_term_weight: float = 0.0   # weight of the crop's long-term log-mel difference from the reference's
+    spread_weight: float = 0.0      # weight of the crop's per-band log-mel spread over its speech frames against the
+                                    # reference's (in windows as long as a crop); needs long_term_weight
     final_learning_rate: float | None = None   # a cosine schedule from learning_rate down to this over the steps
     average_last: int = 0           # the voice's offset is the mean of the offsets after the last N steps (0: the last)
 
@@ -98,6 +102,8 @@ class InversionSettings:
             raise ValueError("start_packs is empty: a clone needs a pack to start from")
         if not 0 <= self.average_last <= self.steps:
             raise ValueError(f"average_last {self.average_last} is outside [0, steps={self.steps}]")
+        if self.spread_weight and not self.long_term_weight:
+            raise ValueError("spread_weight needs long_term_weight (both compare with the reference's log-mel)")
 
     def probes(self) -> bool:
         return self.start_candidates > 1 and self.steps >= 2 * self.probe_steps
@@ -285,7 +291,8 @@ class StyleInverter:
         shared_encoder()
 
     def _long_term_log_mel(self, samples: np.ndarray, sample_rate: int, band_rate: int | None, encoder):  # noqa: ANN001, ANN202
-        """The reference's mean log-mel (in the band it has), the target of the long-term term; None when unused."""
+        """The reference's long-term log-mel (in the band it has), the target of the long-term term: its mean,
+        and with spread_weight its per-band spread over speech frames in crop-long windows; None when unused."""
         import torch
 
         from soundclone.speech.speaker_encoder import resample_tensor
@@ -296,7 +303,13 @@ class StyleInverter:
         if band_rate:
             audio = resample_tensor(resample_tensor(audio, sample_rate, band_rate), band_rate, sample_rate)
         with torch.no_grad():
-            return _log_mel(encoder, audio, sample_rate).mean(dim=0)
+            log_mel = _log_mel(encoder, audio, sample_rate)
+            spread = None
+            if self.settings.spread_weight:
+                window = round(self.settings.crop_frames * ENCODER_FRAMES_PER_DECODER_FRAME)
+                windows = [log_mel[i:i + window] for i in range(0, len(log_mel) - window + 1, window)] or [log_mel]
+                spread = torch.stack([_speech_spread(w) for w in windows]).mean(dim=0)
+            return LongTerm(log_mel.mean(dim=0), spread)
 
     # -- pack embeddings (cached per model) -------------------------------------------------------
 
@@ -466,8 +479,11 @@ class _Optimization:
                 + self.settings.content_weight * content)
         if self.long_term is not None:
             # the content term's log-mel serves when the reference is full band; else the band-limited audio's
-            mean = (_log_mel(self.encoder, heard, rate) if self.band_rate else log_mel).mean(dim=0)
-            loss = loss + self.settings.long_term_weight * torch.mean((mean - self.long_term) ** 2)
+            heard_log_mel = _log_mel(self.encoder, heard, rate) if self.band_rate else log_mel
+            loss = loss + self.settings.long_term_weight * torch.mean((heard_log_mel.mean(dim=0) - self.long_term.mean) ** 2)
+            if self.long_term.spread is not None:
+                loss = loss + self.settings.spread_weight * torch.mean(
+                    (_speech_spread(heard_log_mel) - self.long_term.spread) ** 2)
         if self.settings.final_learning_rate is not None:
             for group in run.optimizer.param_groups:
                 group["lr"] = _scheduled_rate(self.settings, step)
@@ -529,6 +545,22 @@ def _at_output_level(audio):  # noqa: ANN001, ANN202
     import torch
 
     return audio * (OUTPUT_RMS / torch.sqrt(torch.mean(audio ** 2) + 1e-9))
+
+
+@dataclass(frozen=True)
+class LongTerm:
+    """The reference's long-term log-mel: per band, its mean, and its spread (None when not used)."""
+    mean: object
+    spread: object | None
+
+
+def _speech_spread(log_mel):  # noqa: ANN001, ANN202
+    """Per band, the standard deviation of the log-mel over the speech frames (silence would swamp it)."""
+    import torch
+
+    energy = torch.logsumexp(log_mel.detach(), dim=1)
+    speech = energy > energy.max() - SPEECH_WITHIN_DB * math.log(10) / 10
+    return log_mel[speech].std(dim=0) if int(speech.sum()) > 1 else torch.zeros(log_mel.shape[1])
 
 
 def _centred(log_mel):  # noqa: ANN001, ANN202
