@@ -1,7 +1,7 @@
 """What each part of the refinement buys: one draft per speaker, then the refinement run from it under each variant.
 
     .venv/bin/python bench/refine_study.py [--speakers fr_june,en_allison] \
-        [--variant shipped] [--variant before:long_term_weight=0] [--variant nopull:pull_toward_start=0,steps=60]
+        [--variant shipped] [--variant before:long_term_weight=0,spread_weight=0] [--variant nopull:pull_toward_start=0,steps=60]
 
 A variant is a name and the refinement settings it changes (fields of speech/kokoro/inversion.py's InversionSettings,
 comma-separated NAME=VALUE); `shipped` changes nothing. Every variant of a speaker resumes from the same 4-step draft

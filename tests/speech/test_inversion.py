@@ -19,8 +19,8 @@ from soundclone.speech.kokoro.engine import KokoroEngine
 from soundclone.speech.kokoro.inversion import _log_mel as decoder_log_mel
 from soundclone.speech.kokoro.inversion import (
     MAX_PITCH_SHIFT, PACK_CACHE_NAME, START_LOG_MEL_DIR, START_PACKS, TIMBRE_DIMS, InversionSettings, StyleInverter,
-    REFINE_AVERAGE_LAST, _Optimization, _crop, _frames_of, _centred, _pitch_shift, _scheduled_rate, _speech_spread, _start_log_mel_key,
-    refine_settings,
+    REFINE_AVERAGE_LAST, REFINE_SPREAD_WEIGHT, _Optimization, _crop, _frames_of, _centred, _pitch_shift, _scheduled_rate, _speech_spread, _start_log_mel_key,
+    draft_settings, refine_settings,
     shipped_pack_embeddings,
 )
 from soundclone.speech.profile import VoiceProfile
@@ -206,6 +206,8 @@ def test_the_refinement_averages_its_last_steps_and_never_more_than_it_takes():
     assert refine_settings(100, 2).average_last == REFINE_AVERAGE_LAST
     assert refine_settings(2, 2).average_last == 2     # a short refinement (the tests') averages what it has
     assert refine_settings(0, 2).average_last == 0
+    assert refine_settings(100, 2).spread_weight == REFINE_SPREAD_WEIGHT > 0   # the refinement matches the spread
+    assert draft_settings(4, 2).spread_weight == 0 == draft_settings(4, 2).long_term_weight
 
 
 def test_the_spread_is_measured_over_speech_frames_and_needs_the_long_term_term():
