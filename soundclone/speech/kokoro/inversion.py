@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from soundclone.speech import equalizer
+from soundclone.speech import analysis, equalizer
 from soundclone.speech.defaults import DEFAULT_DRAFT_STEPS
 from soundclone.speech.kokoro import cache
 from soundclone.speech.kokoro import engine as kokoro_engine
@@ -68,7 +68,6 @@ GOLDEN_FRACTION = 0.6180339887
 NARROW_BAND_HZ = 6_000  # a reference whose band ends below this (telephone speech: ~3.4-4 kHz) is narrow band
 OUTPUT_RMS = 0.1        # the engine's output level
 LOG_MEL_FLOOR = 0.01
-SPEECH_WITHIN_DB = 35.0  # log-mel frames this far under the loudest are silence (as the MFCC judge has it)
 ENCODER_FRAMES_PER_DECODER_FRAME = 2.5   # 10 ms log-mel hop, 25 ms decoder frames
 SPECTRUM_STEPS = 12     # the last steps' audio (each training sentence three times) measures the voice's spectrum
 MAX_PITCH_SHIFT = 24    # semitones: two octaves keep a voice's f0_scale within what a profile allows ([0.25, 4])
@@ -566,7 +565,7 @@ def _speech_spread(log_mel):  # noqa: ANN001, ANN202
     import torch
 
     energy = torch.logsumexp(log_mel.detach(), dim=1)
-    speech = energy > energy.max() - SPEECH_WITHIN_DB * math.log(10) / 10
+    speech = energy > energy.max() - analysis.SILENCE_BELOW_DB * math.log(10) / 10   # natural-log power
     return log_mel[speech].std(dim=0) if int(speech.sum()) > 1 else torch.zeros(log_mel.shape[1])
 
 
